@@ -1,0 +1,91 @@
+// The dispatcher (Redis's processCommand + call): look the command up, check
+// arity (and the subcommand), authentication, then run the handler, time it
+// for INFO commandstats, turn a thrown RedisError into an error reply, and
+// hand the request to `propagate` only when the handler changed the keyspace.
+// Handlers never log writes themselves.
+
+import type { Client } from '../client.js';
+import { E, RedisError } from '../errors.js';
+import type { Command, CommandTable } from './table.js';
+
+export type Propagator = (c: Client, cmd: Command, argv: string[]) => void;
+
+export class Dispatcher {
+  /** Called for every call that changed the keyspace (AOF, replication). */
+  propagate: Propagator | null = null;
+  totalCommands = 0;
+  /** Error replies by code (ERR, WRONGTYPE ...) for INFO errorstats. */
+  readonly errorStats = new Map<string, number>();
+  totalErrorReplies = 0;
+
+  constructor(readonly table: CommandTable) {}
+
+  countError(code: string): void {
+    this.totalErrorReplies++;
+    this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
+  }
+
+  /** Find the command for argv, or reply with the error and return null. */
+  resolve(c: Client, argv: string[]): Command | null {
+    let cmd = this.table.lookup(argv[0]!);
+    if (cmd === undefined) {
+      c.w.error(E.UNKNOWN_COMMAND(argv[0]!, argv.slice(1)));
+      return null;
+    }
+    if (!cmd.arityOk(argv.length)) {
+      cmd.stats.rejectedCalls++;
+      c.w.error(E.WRONG_ARITY(cmd.fullName));
+      return null;
+    }
+    if (cmd.subcommands !== null) {
+      const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
+      if (sub === undefined) {
+        cmd.stats.rejectedCalls++;
+        c.w.error(E.UNKNOWN_SUBCOMMAND(argv[1]!, argv[0]!));
+        return null;
+      }
+      cmd = sub;
+      if (!cmd.arityOk(argv.length)) {
+        cmd.stats.rejectedCalls++;
+        c.w.error(E.WRONG_ARITY(cmd.fullName));
+        return null;
+      }
+    }
+    return cmd;
+  }
+
+  execute(c: Client, argv: string[]): void {
+    const cmd = this.resolve(c, argv);
+    if (cmd === null) return;
+    if (!c.authenticated && !cmd.noAuth) {
+      cmd.stats.rejectedCalls++;
+      c.w.error(E.NOAUTH);
+      return;
+    }
+    this.call(c, cmd, argv);
+  }
+
+  /** Run a resolved command (also used by MULTI/EXEC later). */
+  call(c: Client, cmd: Command, argv: string[]): void {
+    const ks = c.server.keyspace;
+    const dirty = ks.dirty;
+    const stats = cmd.stats;
+    const start = performance.now();
+    try {
+      cmd.handler!(c, argv);
+    } catch (e) {
+      stats.failedCalls++;
+      if (e instanceof RedisError) {
+        c.w.error(e.message);
+      } else {
+        c.server.log.warning(`Internal error in '${cmd.fullName}': ${(e as Error).stack ?? String(e)}`);
+        c.w.error(`ERR internal error in '${cmd.fullName}': ${(e as Error).message}`);
+      }
+    }
+    stats.usec += (performance.now() - start) * 1000;
+    stats.calls++;
+    this.totalCommands++;
+    c.lastCommand = cmd.fullName;
+    if (ks.dirty !== dirty && this.propagate !== null) this.propagate(c, cmd, argv);
+  }
+}

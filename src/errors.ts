@@ -1,0 +1,78 @@
+// Every error text the server can send lives here, so that the wording matches
+// Redis 7.0 in one place and tests can refer to the same constants.
+//
+// The storage layer throws `RedisError`; the dispatcher turns it into a `-ERR`
+// reply. Texts are given without the leading '-' and must start with an error
+// code word (ERR, WRONGTYPE, NOAUTH, ...), as Redis's do.
+
+export class RedisError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedisError';
+  }
+}
+
+/** A request that cannot be parsed: the reply is sent, then the client is closed. */
+export class ProtocolError extends Error {
+  constructor(detail: string) {
+    super(`ERR Protocol error: ${detail}`);
+    this.name = 'ProtocolError';
+  }
+}
+
+/** A bad configuration file or option: start-up stops with exit code 1. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const E = {
+  WRONGTYPE: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+  SYNTAX: 'ERR syntax error',
+  NOT_INTEGER: 'ERR value is not an integer or out of range',
+  NOT_FLOAT: 'ERR value is not a valid float',
+  OVERFLOW: 'ERR increment or decrement would overflow',
+  NAN_OR_INF: 'ERR increment would produce NaN or Infinity',
+  NO_SUCH_KEY: 'ERR no such key',
+  INVALID_DB: 'ERR DB index is out of range',
+  INVALID_EXPIRE: (cmd: string) => `ERR invalid expire time in '${cmd}' command`,
+  STRING_TOO_LONG: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  OFFSET_OUT_OF_RANGE: 'ERR offset is out of range',
+  BIT_OFFSET: 'ERR bit offset is not an integer or out of range',
+  BIT_VALUE: 'ERR bit is not an integer or out of range',
+  NOAUTH: 'NOAUTH Authentication required.',
+  WRONGPASS: 'WRONGPASS invalid username-password pair or user is disabled.',
+  AUTH_NOT_CONFIGURED:
+    'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  NOPROTO: 'NOPROTO unsupported protocol version',
+  INVALID_CURSOR: 'ERR invalid cursor',
+  SAME_OBJECT: 'ERR source and destination objects are the same',
+  MAX_CLIENTS: 'ERR max number of clients reached',
+  UNKNOWN_COMMAND: (name: string, args: readonly string[]) => {
+    // Same budget as Redis: echo arguments while fewer than 128 bytes are echoed.
+    let echoed = '';
+    for (const a of args) {
+      if (echoed.length >= 128) break;
+      echoed += `'${truncate(a, 128 - echoed.length)}' `;
+    }
+    return `ERR unknown command '${truncate(name)}', with args beginning with: ${echoed}`;
+  },
+  UNKNOWN_SUBCOMMAND: (sub: string, cmd: string) =>
+    `ERR unknown subcommand '${truncate(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
+  WRONG_ARITY: (fullName: string) => `ERR wrong number of arguments for '${fullName}' command`,
+  MUST_BE_POSITIVE: (what: string) => `ERR ${what} must be positive`,
+  OUT_OF_RANGE: (what: string) => `ERR ${what} is out of range`,
+  NOT_INT_OR_OUT_OF_RANGE: (what: string) => `ERR ${what} value is not an integer or out of range`,
+  UNSUPPORTED_CONFIG: (name: string) => `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`,
+  INVALID_CONFIG: (name: string, detail: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${detail}`,
+  NO_CONFIG_FILE: 'ERR The server is running without a config file',
+} as const;
+
+function truncate(s: string, max = 128): string {
+  // Redis cuts the echoed name to 128 bytes and replaces newlines so the
+  // error stays on one line.
+  const cut = s.length > max ? s.slice(0, max) : s;
+  return cut.replace(/[\r\n]/g, ' ');
+}

@@ -1,0 +1,353 @@
+// The keyspace: the numbered databases, their keys and expiry times, and the
+// single path every modification takes.
+//
+// Layout mirrors Redis: each Database has a main dictionary (key -> value)
+// and a separate `expires` dictionary (key -> absolute unix ms) holding only
+// keys with a TTL, so keys without one cost nothing extra. Keys are latin1
+// strings (one char per byte), which makes them binary-safe and lets V8's
+// Map do the hashing.
+//
+// Expiry is lazy (a key found expired on access is deleted first) and active
+// (`activeExpireCycle`, driven by the server's `hz` timer, walks each
+// database's expires with a persistent iterator, Redis 6+ style, repeating
+// while more than a quarter of a sample had expired, within a time budget).
+//
+// Every change to a key goes through Database.modified → Keyspace.keyModified:
+// it counts `dirty` (what the dispatcher uses to decide whether to propagate a
+// write) and calls the registered hooks, which is where WATCH, keyspace
+// notifications, client tracking and snapshot protection plug in.
+
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import { globMatch } from './glob.js';
+import type { Value, ValueType } from './types.js';
+import { typeOf } from './types.js';
+
+export type KeyHook = (db: Database, key: string) => void;
+
+export interface KeyspaceStats {
+  expiredKeys: number;
+  expiredStalePerc: number;
+  expiredTimeCapReachedCount: number;
+  expireCycleCpuMs: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+}
+
+export class Database {
+  dict = new Map<string, Value>();
+  expires = new Map<string, number>();
+  /** Where the active expiry cycle resumes in `expires`. */
+  expireIter: IterableIterator<[string, number]> | null = null;
+  /** Average TTL estimate for INFO keyspace (ms), as Redis keeps it. */
+  avgTtl = 0;
+
+  constructor(readonly id: number, readonly ks: Keyspace) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  /** lookupKeyWrite: the value, after deleting the key if it has expired. */
+  get(key: string): Value | undefined {
+    const v = this.dict.get(key);
+    if (v === undefined) return undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    return v;
+  }
+
+  /** lookupKeyRead: as get, and counts keyspace hits and misses. */
+  read(key: string): Value | undefined {
+    const v = this.get(key);
+    if (v === undefined) this.ks.stats.keyspaceMisses++;
+    else this.ks.stats.keyspaceHits++;
+    return v;
+  }
+
+  /** Whether the key exists, without touching hit/miss statistics. */
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Store a value, replacing any other; drops the TTL unless keepTtl. */
+  set(key: string, value: Value, keepTtl = false): void {
+    this.dict.set(key, value);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    this.modified(key);
+  }
+
+  /** Delete a key; true when it existed. */
+  delete(key: string): boolean {
+    if (!this.dict.delete(key)) return false;
+    if (this.expires.size !== 0) this.expires.delete(key);
+    this.modified(key);
+    return true;
+  }
+
+  /** Signal an in-place change to the value of `key` (or its TTL). */
+  modified(key: string): void {
+    this.ks.keyModified(this, key);
+  }
+
+  /** Absolute expiry in unix ms, or undefined when the key has none. */
+  getExpire(key: string): number | undefined {
+    return this.expires.size === 0 ? undefined : this.expires.get(key);
+  }
+
+  /** Set an absolute expiry on an existing key. */
+  setExpire(key: string, when: number): void {
+    this.expires.set(key, when);
+    this.modified(key);
+  }
+
+  /** Remove the TTL; true when there was one. */
+  persist(key: string): boolean {
+    if (this.expires.size === 0 || !this.expires.delete(key)) return false;
+    this.modified(key);
+    return true;
+  }
+
+  /** Delete the key if its time has come; true when it was deleted. */
+  expireIfNeeded(key: string): boolean {
+    const when = this.expires.get(key);
+    if (when === undefined || when > this.ks.now()) return false;
+    this.deleteExpired(key);
+    return true;
+  }
+
+  private deleteExpired(key: string): void {
+    this.dict.delete(key);
+    this.expires.delete(key);
+    this.ks.stats.expiredKeys++;
+    this.modified(key);
+    this.ks.onExpired?.(this, key);
+  }
+
+  /** Remove every key. Returns how many there were. */
+  clear(): number {
+    const n = this.dict.size;
+    // Fresh maps rather than clear(): a large Map's backing store is freed
+    // at once and live SCAN iterators over the old one simply end.
+    this.dict = new Map();
+    this.expires = new Map();
+    this.expireIter = null;
+    this.avgTtl = 0;
+    if (n > 0) this.ks.dirty += n;
+    this.ks.onFlush?.(this);
+    return n;
+  }
+
+  /** A random key that is not expired, or null when there is none (RANDOMKEY). */
+  randomKey(): string | null {
+    // A Map has no random access; stepping from a random position is O(n)
+    // but RANDOMKEY is rare and the result is uniform.
+    for (let tries = 0; tries < 100 && this.dict.size > 0; tries++) {
+      let skip = Math.floor(Math.random() * this.dict.size);
+      let pick: string | null = null;
+      for (const k of this.dict.keys()) {
+        if (skip-- === 0) {
+          pick = k;
+          break;
+        }
+      }
+      if (pick === null) return null;
+      if (this.expires.size !== 0 && this.expireIfNeeded(pick)) continue;
+      return pick;
+    }
+    return null;
+  }
+
+  /** Keys matching a glob pattern, expired ones excluded (KEYS). */
+  keys(pattern: string): string[] {
+    const all = pattern === '*';
+    const out: string[] = [];
+    const now = this.ks.now();
+    for (const k of this.dict.keys()) {
+      if (!all && !globMatch(pattern, k)) continue;
+      if (this.expires.size !== 0) {
+        const when = this.expires.get(k);
+        if (when !== undefined && when <= now) continue;
+      }
+      out.push(k);
+    }
+    return out;
+  }
+}
+
+interface ScanState {
+  db: Database;
+  dict: Map<string, Value>;
+  iter: IterableIterator<string>;
+}
+
+/** Most SCAN iterations kept open at once; the least recently used is dropped. */
+const MAX_SCAN_CURSORS = 4096;
+
+export interface ScanOptions {
+  count: number;
+  match: string | null;
+  type: ValueType | null;
+}
+
+export class Keyspace {
+  readonly dbs: Database[];
+  /** Changes since the last save; the dispatcher compares it around a call. */
+  dirty = 0;
+  readonly stats: KeyspaceStats = {
+    expiredKeys: 0,
+    expiredStalePerc: 0,
+    expiredTimeCapReachedCount: 0,
+    expireCycleCpuMs: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+  };
+  private readonly hooks: KeyHook[] = [];
+  /** Called after a key was removed by expiry (for propagation of a DEL). */
+  onExpired: ((db: Database, key: string) => void) | null = null;
+  /** Called when a database is emptied. */
+  onFlush: ((db: Database) => void) | null = null;
+
+  private scans = new Map<number, ScanState>();
+  private nextCursor = 1;
+
+  constructor(databases: number, readonly clock: Clock = systemClock) {
+    this.dbs = [];
+    for (let i = 0; i < databases; i++) this.dbs.push(new Database(i, this));
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Register a hook called for every modified key. */
+  addHook(hook: KeyHook): void {
+    this.hooks.push(hook);
+  }
+
+  keyModified(db: Database, key: string): void {
+    this.dirty++;
+    for (let i = 0; i < this.hooks.length; i++) this.hooks[i]!(db, key);
+  }
+
+  /** SWAPDB: exchange the contents of two databases. */
+  swap(a: number, b: number): void {
+    const x = this.dbs[a]!;
+    const y = this.dbs[b]!;
+    [x.dict, y.dict] = [y.dict, x.dict];
+    [x.expires, y.expires] = [y.expires, x.expires];
+    [x.avgTtl, y.avgTtl] = [y.avgTtl, x.avgTtl];
+    x.expireIter = null;
+    y.expireIter = null;
+    this.dirty++;
+  }
+
+  /**
+   * One SCAN step. The cursor names an open iteration over the database's
+   * dictionary; a JS Map iterator visits, exactly once, every key present
+   * for the whole iteration, whatever is added or removed meanwhile, which
+   * is SCAN's guarantee. An unknown cursor (never issued, or dropped as the
+   * least recently used of MAX_SCAN_CURSORS) ends the iteration.
+   */
+  scan(db: Database, cursor: number, opts: ScanOptions): [number, string[]] {
+    let state: ScanState | undefined;
+    if (cursor === 0) {
+      state = { db, dict: db.dict, iter: db.dict.keys() };
+    } else {
+      state = this.scans.get(cursor);
+      this.scans.delete(cursor);
+      if (state === undefined || state.db !== db || state.dict !== db.dict) return [0, []];
+    }
+    const out: string[] = [];
+    const now = this.now();
+    // Like Redis, COUNT bounds the work done (keys visited), not the number
+    // of keys returned after filtering.
+    let visited = 0;
+    let done = false;
+    while (visited < opts.count) {
+      const r = state.iter.next();
+      if (r.done === true) {
+        done = true;
+        break;
+      }
+      visited++;
+      const k = r.value;
+      if (opts.match !== null && !globMatch(opts.match, k)) continue;
+      if (db.expires.size !== 0) {
+        const when = db.expires.get(k);
+        if (when !== undefined && when <= now) continue;
+      }
+      if (opts.type !== null) {
+        const v = db.dict.get(k);
+        if (v === undefined || typeOf(v) !== opts.type) continue;
+      }
+      out.push(k);
+    }
+    if (done) return [0, out];
+    const id = this.nextCursor++;
+    if (this.nextCursor > Number.MAX_SAFE_INTEGER) this.nextCursor = 1;
+    this.scans.set(id, state);
+    if (this.scans.size > MAX_SCAN_CURSORS) {
+      const oldest = this.scans.keys().next().value;
+      if (oldest !== undefined) this.scans.delete(oldest);
+    }
+    return [id, out];
+  }
+
+  /**
+   * Active expiry, run `hz` times a second: sample keys with a TTL in each
+   * database, delete the expired ones, and go on with a database while more
+   * than a quarter of its sample had expired, until `budgetMs` is used.
+   */
+  activeExpireCycle(budgetMs: number): void {
+    const start = performance.now();
+    const now = this.now();
+    const SAMPLE = 20;
+    let sampled = 0;
+    let expired = 0;
+    for (const db of this.dbs) {
+      if (db.expires.size === 0) continue;
+      let ttlSum = 0;
+      let ttlCount = 0;
+      for (;;) {
+        let seen = 0;
+        let gone = 0;
+        while (seen < SAMPLE && db.expires.size > 0) {
+          if (db.expireIter === null) db.expireIter = db.expires.entries();
+          const r = db.expireIter.next();
+          if (r.done === true) {
+            db.expireIter = null;
+            if (seen > 0 || gone > 0) break;
+            continue;
+          }
+          seen++;
+          const [key, when] = r.value;
+          if (when <= now) {
+            if (db.expireIfNeeded(key)) gone++;
+          } else {
+            ttlSum += when - now;
+            ttlCount++;
+          }
+        }
+        sampled += seen;
+        expired += gone;
+        if (performance.now() - start > budgetMs) {
+          this.stats.expiredTimeCapReachedCount++;
+          this.finishCycle(start, sampled, expired);
+          return;
+        }
+        if (seen === 0 || gone * 4 <= seen) break;
+      }
+      if (ttlCount > 0) {
+        const avg = ttlSum / ttlCount;
+        db.avgTtl = db.avgTtl === 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
+      }
+    }
+    this.finishCycle(start, sampled, expired);
+  }
+
+  private finishCycle(start: number, sampled: number, expired: number): void {
+    this.stats.expireCycleCpuMs += performance.now() - start;
+    const perc = sampled === 0 ? 0 : expired / sampled;
+    this.stats.expiredStalePerc = this.stats.expiredStalePerc * 0.95 + perc * 0.05;
+  }
+}

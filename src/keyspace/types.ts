@@ -1,0 +1,87 @@
+// The values a key can hold.
+//
+// A string value is usually a plain JS string holding one char per byte
+// (latin1): compact in V8 and written to sockets without conversion. A string
+// that is modified in place (APPEND, SETRANGE, SETBIT, BITFIELD) becomes a
+// RawString, a growable Buffer, so that repeated edits do not copy the whole
+// value each time; this mirrors Redis's embstr/raw encodings.
+//
+// Other types are classes extending RObject; each data-type module adds its
+// own (lists, sets, hashes, sorted sets ...).
+
+import { parseInt64 } from '../util/numbers.js';
+
+export type ValueType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
+
+export abstract class RObject {
+  abstract get type(): ValueType;
+  /** The name OBJECT ENCODING reports. */
+  abstract encoding(): string;
+}
+
+export class RawString extends RObject {
+  buf: Buffer;
+  len: number;
+
+  constructor(initial: string | Buffer, capacity = 0) {
+    super();
+    const bytes = typeof initial === 'string' ? Buffer.from(initial, 'latin1') : initial;
+    const cap = Math.max(capacity, bytes.length);
+    this.buf = Buffer.alloc(cap);
+    bytes.copy(this.buf, 0);
+    this.len = bytes.length;
+  }
+
+  get type(): ValueType {
+    return 'string';
+  }
+
+  encoding(): string {
+    return 'raw';
+  }
+
+  /** Make room for `size` bytes, zero-filled past the current length. */
+  grow(size: number): void {
+    if (size <= this.len) return;
+    if (size > this.buf.length) {
+      // Amortized growth for APPEND loops, as sdsMakeRoomFor does.
+      const cap = size < 1024 * 1024 ? size * 2 : size + 1024 * 1024;
+      const next = Buffer.alloc(cap);
+      this.buf.copy(next, 0, 0, this.len);
+      this.buf = next;
+    } else {
+      this.buf.fill(0, this.len, size);
+    }
+    this.len = size;
+  }
+
+  override toString(): string {
+    return this.buf.latin1Slice(0, this.len);
+  }
+}
+
+export type Value = string | RObject;
+
+export function typeOf(v: Value): ValueType {
+  return typeof v === 'string' ? 'string' : v.type;
+}
+
+export function isString(v: Value): v is string | RawString {
+  return typeof v === 'string' || v instanceof RawString;
+}
+
+/** The bytes of a string value as a latin1 string. */
+export function stringValue(v: string | RawString): string {
+  return typeof v === 'string' ? v : v.toString();
+}
+
+export function stringLength(v: string | RawString): number {
+  return typeof v === 'string' ? v.length : v.len;
+}
+
+/** OBJECT ENCODING of a value, with Redis's rules for strings. */
+export function encodingOf(v: Value): string {
+  if (typeof v !== 'string') return v.encoding();
+  if (v.length <= 20 && parseInt64(v) !== null) return 'int';
+  return v.length <= 44 ? 'embstr' : 'raw';
+}

@@ -1,0 +1,215 @@
+// Incremental RESP request parser.
+//
+// Owns the bytes a client has sent that are not yet a whole request. `feed`
+// appends a chunk; `next` returns one request (its arguments as latin1 strings,
+// one char per byte, so arbitrary bytes round-trip exactly) or null when more
+// input is needed, and throws ProtocolError on input Redis would refuse.
+//
+// Technique (after node-redis-parser): an offset cursor over one Buffer,
+// byte-code comparisons, and a resumable state for a multibulk request that
+// is only partly here. A bulk string larger than BIG_BULK that has not fully
+// arrived is collected as a list of chunks and joined once, instead of being
+// re-concatenated on every read.
+//
+// Limits and error texts follow Redis 7.0's processMultibulkBuffer and
+// processInlineBuffer, including the lack of a check that a bulk string is
+// followed by CRLF (Redis skips those two bytes unseen).
+
+import { ProtocolError } from '../errors.js';
+import { splitArgs } from './inline.js';
+
+const CR = 13;
+const LF = 10;
+const STAR = 42;
+const DOLLAR = 36;
+
+/** Inline requests and the count lines of multibulk requests: PROTO_INLINE_MAX_SIZE. */
+export const INLINE_MAX_SIZE = 64 * 1024;
+const BIG_BULK = 32 * 1024;
+
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  maxBulkLen: number;
+}
+
+export class RequestParser {
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  // State of a multibulk request in progress: arguments still to read, those
+  // read so far, and the length of the bulk whose header has been consumed.
+  private remaining = 0;
+  private argv: string[] = [];
+  private bulkLen = -1;
+  // Pending chunks of a big bulk string and how many bytes they hold.
+  private big: Buffer[] | null = null;
+  private bigHave = 0;
+  /** True when the last request was sent inline (telnet style). */
+  lastWasInline = false;
+
+  constructor(private readonly limits: ParserLimits) {}
+
+  feed(chunk: Buffer): void {
+    if (this.big !== null) {
+      this.big.push(chunk);
+      this.bigHave += chunk.length;
+      if (this.bigHave >= this.bulkLen + 2) {
+        this.buf = Buffer.concat(this.big, this.bigHave);
+        this.pos = 0;
+        this.big = null;
+        this.bigHave = 0;
+      }
+      return;
+    }
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+    } else {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    }
+    this.pos = 0;
+  }
+
+  /** Bytes received and not yet consumed (for CLIENT LIST's qbuf). */
+  get pendingBytes(): number {
+    return this.big !== null ? this.bigHave : this.buf.length - this.pos;
+  }
+
+  next(): string[] | null {
+    if (this.big !== null) return null;
+    if (this.remaining === 0) {
+      // Skip empty requests (`*0`, `*-1`, blank inline lines) until a real one.
+      for (;;) {
+        if (this.pos >= this.buf.length) {
+          this.release();
+          return null;
+        }
+        if (this.buf[this.pos] === STAR) {
+          const started = this.startMultibulk();
+          if (started === INCOMPLETE) return null;
+          if (started === EMPTY_REQUEST) continue;
+          break;
+        }
+        const inline = this.parseInline();
+        if (inline === null) return null;
+        if (inline.length > 0) {
+          this.lastWasInline = true;
+          return inline;
+        }
+      }
+    }
+    this.lastWasInline = false;
+    return this.continueMultibulk();
+  }
+
+  private release(): void {
+    // Let a large fully consumed buffer be collected.
+    this.buf = EMPTY;
+    this.pos = 0;
+  }
+
+  private startMultibulk(): number {
+    const buf = this.buf;
+    const start = this.pos;
+    const cr = buf.indexOf(CR, start);
+    if (cr < 0 || cr + 1 >= buf.length) {
+      if (buf.length - start > INLINE_MAX_SIZE) throw new ProtocolError('too big mbulk count string');
+      return INCOMPLETE;
+    }
+    const n = parseCount(buf, start + 1, cr);
+    if (Number.isNaN(n) || n > 2147483647) throw new ProtocolError('invalid multibulk length');
+    this.pos = cr + 2;
+    if (n <= 0) return EMPTY_REQUEST;
+    this.remaining = n;
+    this.argv = [];
+    this.bulkLen = -1;
+    return STARTED;
+  }
+
+  private continueMultibulk(): string[] | null {
+    const buf = this.buf;
+    const maxBulk = this.limits.maxBulkLen;
+    while (this.remaining > 0) {
+      if (this.bulkLen < 0) {
+        const start = this.pos;
+        const cr = buf.indexOf(CR, start);
+        if (cr < 0 || cr + 1 >= buf.length) {
+          if (buf.length - start > INLINE_MAX_SIZE) throw new ProtocolError('too big bulk count string');
+          return null;
+        }
+        if (buf[start] !== DOLLAR) {
+          throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[start]!)}'`);
+        }
+        const len = parseCount(buf, start + 1, cr);
+        if (Number.isNaN(len) || len < 0 || len > maxBulk) throw new ProtocolError('invalid bulk length');
+        this.pos = cr + 2;
+        this.bulkLen = len;
+      }
+      const len = this.bulkLen;
+      const avail = buf.length - this.pos;
+      if (avail < len + 2) {
+        if (len >= BIG_BULK) {
+          // Keep only the unread tail and collect what follows as chunks.
+          const tail = buf.subarray(this.pos);
+          this.big = [tail];
+          this.bigHave = tail.length;
+          this.buf = EMPTY;
+          this.pos = 0;
+        }
+        return null;
+      }
+      this.argv.push(buf.latin1Slice(this.pos, this.pos + len));
+      this.pos += len + 2;
+      this.bulkLen = -1;
+      this.remaining--;
+    }
+    const argv = this.argv;
+    this.argv = [];
+    if (this.pos >= buf.length) this.release();
+    return argv;
+  }
+
+  /** An inline request, [] for a blank line, or null when the line is incomplete. */
+  private parseInline(): string[] | null {
+    const buf = this.buf;
+    const start = this.pos;
+    const lf = buf.indexOf(LF, start);
+    if (lf < 0) {
+      if (buf.length - start > INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
+      return null;
+    }
+    let end = lf;
+    if (end > start && buf[end - 1] === CR) end--;
+    if (end - start > INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
+    const args = splitArgs(buf.latin1Slice(start, end));
+    if (args === null) throw new ProtocolError('unbalanced quotes in request');
+    this.pos = lf + 1;
+    return args;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+const INCOMPLETE = 0;
+const EMPTY_REQUEST = 1;
+const STARTED = 2;
+
+/**
+ * Parse the decimal between start and end the way string2ll does (optional
+ * '-', no '+', no leading zeros). NaN when it is not such a number.
+ */
+function parseCount(buf: Buffer, start: number, end: number): number {
+  if (start >= end || end - start > 20) return NaN;
+  let i = start;
+  let neg = false;
+  if (buf[i] === 45) {
+    neg = true;
+    i++;
+    if (i === end) return NaN;
+  }
+  if (buf[i] === 48) return end - i === 1 && !neg ? 0 : NaN;
+  let v = 0;
+  for (; i < end; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
+}

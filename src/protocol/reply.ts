@@ -1,0 +1,228 @@
+// Reply encoding for RESP2 and RESP3.
+//
+// One ReplyWriter per server serves as the output buffer of the client whose
+// input is being processed: handlers append replies, and the connection code
+// flushes once per batch of requests, so a pipeline of N commands costs one
+// socket write. Replies are latin1 strings (one char per byte) or Buffers.
+// Types that only RESP3 has (map, set, double, boolean, null, push, verbatim,
+// big number) degrade to their RESP2 equivalents when `resp` is 2, as Redis
+// does.
+
+import { formatDouble17g } from '../util/numbers.js';
+
+const INITIAL = 64 * 1024;
+/** Past this size a flushed buffer is dropped rather than kept for reuse. */
+const KEEP_MAX = 1024 * 1024;
+
+const CRLF = Buffer.from('\r\n');
+const SMALL_INT_REPLIES: Buffer[] = [];
+for (let i = 0; i < 256; i++) SMALL_INT_REPLIES.push(Buffer.from(`:${i}\r\n`));
+
+export type RespVersion = 2 | 3;
+
+export class ReplyWriter {
+  buf: Buffer = Buffer.allocUnsafeSlow(INITIAL);
+  len = 0;
+  resp: RespVersion = 2;
+  /** Error replies written since the last reset, by error code (for INFO errorstats). */
+  onError: ((code: string) => void) | null = null;
+
+  /** The bytes written so far as a new Buffer, and an empty writer. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.len);
+    this.buf.copy(out, 0, 0, this.len);
+    this.len = 0;
+    if (this.buf.length > KEEP_MAX) this.buf = Buffer.allocUnsafeSlow(INITIAL);
+    return out;
+  }
+
+  private ensure(extra: number): void {
+    const need = this.len + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = Buffer.allocUnsafeSlow(size);
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  raw(s: string): void {
+    this.ensure(s.length);
+    this.len += this.buf.latin1Write(s, this.len);
+  }
+
+  rawBuffer(b: Buffer): void {
+    this.ensure(b.length);
+    b.copy(this.buf, this.len);
+    this.len += b.length;
+  }
+
+  private writeInt(n: number): void {
+    // Digits are written straight into the buffer: this is on every reply.
+    if (n < 0) {
+      this.buf[this.len++] = 45;
+      n = -n;
+    }
+    if (n < 10) {
+      this.buf[this.len++] = 48 + n;
+      return;
+    }
+    if (n >= 1e15) {
+      this.len += this.buf.latin1Write(String(n), this.len);
+      return;
+    }
+    let digits = 1;
+    for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+    let p = this.len + digits - 1;
+    for (let i = 0; i < digits; i++) {
+      this.buf[p--] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    }
+    this.len += digits;
+  }
+
+  private header(prefix: number, n: number): void {
+    this.ensure(24);
+    this.buf[this.len++] = prefix;
+    this.writeInt(n);
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+  }
+
+  simple(s: string): void {
+    this.ensure(s.length + 3);
+    this.buf[this.len++] = 43; // +
+    this.len += this.buf.latin1Write(s, this.len);
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+  }
+
+  ok(): void {
+    this.simple('OK');
+  }
+
+  /** `msg` starts with the error code (ERR, WRONGTYPE, ...). */
+  error(msg: string): void {
+    // Redis never lets a newline into an error reply: it would end it.
+    if (msg.includes('\r') || msg.includes('\n')) msg = msg.replace(/[\r\n]/g, ' ');
+    this.ensure(msg.length + 3);
+    this.buf[this.len++] = 45; // -
+    this.len += this.buf.latin1Write(msg, this.len);
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+    if (this.onError !== null) {
+      const sp = msg.indexOf(' ');
+      this.onError(sp < 0 ? msg : msg.slice(0, sp));
+    }
+  }
+
+  integer(n: number | bigint): void {
+    if (typeof n === 'bigint') {
+      this.raw(`:${n}\r\n`);
+      return;
+    }
+    if (n >= 0 && n < 256) {
+      this.rawBuffer(SMALL_INT_REPLIES[n]!);
+      return;
+    }
+    this.header(58, n); // :
+  }
+
+  bulk(s: string | null): void {
+    if (s === null) {
+      this.nullBulk();
+      return;
+    }
+    const n = s.length;
+    this.ensure(n + 24);
+    this.buf[this.len++] = 36; // $
+    this.writeInt(n);
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+    if (n > 0) this.len += this.buf.latin1Write(s, this.len);
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+  }
+
+  /** A bulk string from `n` bytes of a Buffer (raw-encoded string values). */
+  bulkBytes(b: Buffer, n: number = b.length): void {
+    this.ensure(n + 24);
+    this.buf[this.len++] = 36;
+    this.writeInt(n);
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+    b.copy(this.buf, this.len, 0, n);
+    this.len += n;
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
+  }
+
+  /** The null of a missing string: `$-1` in RESP2, `_` in RESP3. */
+  nullBulk(): void {
+    this.raw(this.resp === 2 ? '$-1\r\n' : '_\r\n');
+  }
+
+  /** The null of a missing aggregate: `*-1` in RESP2, `_` in RESP3. */
+  nullArray(): void {
+    this.raw(this.resp === 2 ? '*-1\r\n' : '_\r\n');
+  }
+
+  array(n: number): void {
+    this.header(42, n); // *
+  }
+
+  /** A map of n pairs; a flat array of 2n elements in RESP2. */
+  map(n: number): void {
+    if (this.resp === 2) this.header(42, n * 2);
+    else this.header(37, n); // %
+  }
+
+  set(n: number): void {
+    if (this.resp === 2) this.header(42, n);
+    else this.header(126, n); // ~
+  }
+
+  push(n: number): void {
+    if (this.resp === 2) this.header(42, n);
+    else this.header(62, n); // >
+  }
+
+  /** A double as Redis 7.0 formats it (%.17g); a bulk string in RESP2. */
+  double(d: number): void {
+    const s = formatDouble17g(d);
+    if (this.resp === 2) this.bulk(s);
+    else this.raw(`,${s}\r\n`);
+  }
+
+  /** A double already formatted by the caller (e.g. a stored score string). */
+  doubleString(s: string): void {
+    if (this.resp === 2) this.bulk(s);
+    else this.raw(`,${s}\r\n`);
+  }
+
+  bool(b: boolean): void {
+    if (this.resp === 2) this.integer(b ? 1 : 0);
+    else this.raw(b ? '#t\r\n' : '#f\r\n');
+  }
+
+  /** Free text (INFO, CLIENT LIST ...): a verbatim string in RESP3. */
+  verbatim(s: string, format = 'txt'): void {
+    if (this.resp === 2) {
+      this.bulk(s);
+      return;
+    }
+    const n = s.length + 4;
+    this.ensure(n + 24);
+    this.buf[this.len++] = 61; // =
+    this.writeInt(n);
+    this.raw(`\r\n${format}:`);
+    this.raw(s);
+    this.rawBuffer(CRLF);
+  }
+
+  /** Arrays of strings, the most common aggregate reply. */
+  bulkArray(items: readonly (string | null)[]): void {
+    this.array(items.length);
+    for (const s of items) this.bulk(s);
+  }
+}

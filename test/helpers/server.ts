@@ -1,0 +1,199 @@
+// Test harness: start mini-redis in-process on port 0, talk to it over raw
+// TCP, and (where redis-server is installed) start a real Redis as an oracle
+// for differential tests.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type ServerHandle, type StartOptions } from '../../src/index.js';
+import { ManualClock } from '../../src/keyspace/clock.js';
+import { encodeCommand, parseReply, type Reply } from './resp.js';
+
+export { ManualClock };
+
+export interface TestServer extends ServerHandle {
+  dir: string;
+}
+
+/** A server on a free port, in a temp dir, silent. */
+export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'mini-redis-test-'));
+  const h = await startServer({ port: 0, ...opts, config: { dir, ...(opts.config ?? {}) } });
+  return {
+    ...h,
+    dir,
+    async close() {
+      await h.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A raw TCP connection that sends bytes and reads whole replies. */
+export class RawClient {
+  private buf = Buffer.alloc(0);
+  private waiters: (() => void)[] = [];
+  closed = false;
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on('data', (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      this.wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+    socket.on('error', () => {});
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ port, host }, () => resolve(new RawClient(s)));
+      s.once('error', reject);
+    });
+  }
+
+  write(data: string | Buffer): void {
+    this.socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+  }
+
+  private waitMore(): Promise<void> {
+    return new Promise((r) => this.waiters.push(r));
+  }
+
+  /** Read one complete reply, raw bytes as a latin1 string. */
+  async readRaw(): Promise<string> {
+    for (;;) {
+      const r = this.buf.length > 0 ? parseReply(this.buf) : null;
+      if (r !== null) {
+        const raw = this.buf.latin1Slice(0, r[1]);
+        this.buf = this.buf.subarray(r[1]);
+        return raw;
+      }
+      if (this.closed) throw new Error(`connection closed; pending: ${JSON.stringify(this.buf.latin1Slice())}`);
+      await this.waitMore();
+    }
+  }
+
+  async read(): Promise<Reply> {
+    const raw = await this.readRaw();
+    return parseReply(Buffer.from(raw, 'latin1'))![0];
+  }
+
+  /** Read exactly n bytes. */
+  async readBytes(n: number): Promise<string> {
+    while (this.buf.length < n) {
+      if (this.closed) throw new Error('connection closed');
+      await this.waitMore();
+    }
+    const s = this.buf.latin1Slice(0, n);
+    this.buf = this.buf.subarray(n);
+    return s;
+  }
+
+  /** Send a command as multibulk and return the raw reply. */
+  async callRaw(...args: (string | Buffer | number)[]): Promise<string> {
+    this.write(encodeCommand(args));
+    return this.readRaw();
+  }
+
+  async call(...args: (string | Buffer | number)[]): Promise<Reply> {
+    this.write(encodeCommand(args));
+    return this.read();
+  }
+
+  /** Resolves when the server closes the connection. */
+  async waitClosed(): Promise<void> {
+    while (!this.closed) await this.waitMore();
+  }
+
+  /** Whatever bytes arrived and were not read yet. */
+  pending(): string {
+    return this.buf.latin1Slice();
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+export function hasCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+export const HAVE_REDIS_SERVER = hasCommand('redis-server');
+export const HAVE_REDIS_CLI = hasCommand('redis-cli');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a !== null ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** A real redis-server on a free port with persistence off: the oracle. */
+export async function startRealRedis(extraArgs: string[] = []): Promise<{ port: number; close(): Promise<void> }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'real-redis-'));
+  const child: ChildProcess = spawn('redis-server', [
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+    '--dir', dir, '--logfile', '', '--loglevel', 'warning', ...extraArgs,
+  ], { stdio: 'ignore' });
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try {
+      const c = await RawClient.connect(port);
+      const r = await c.call('PING');
+      c.close();
+      if (r === 'PONG') break;
+    } catch {
+      if (Date.now() > deadline) throw new Error('redis-server did not start');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    port,
+    async close() {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Differential testing: run the same commands against mini-redis and real
+ * Redis on fresh connections and return both raw reply lists.
+ */
+export async function differential(
+  ourPort: number, redisPort: number, commands: readonly (string | number)[][],
+): Promise<{ ours: string[]; theirs: string[] }> {
+  const a = await RawClient.connect(ourPort);
+  const b = await RawClient.connect(redisPort);
+  const ours: string[] = [];
+  const theirs: string[] = [];
+  try {
+    for (const cmd of commands) {
+      ours.push(await a.callRaw(...cmd));
+      theirs.push(await b.callRaw(...cmd));
+    }
+  } finally {
+    a.close();
+    b.close();
+  }
+  return { ours, theirs };
+}
