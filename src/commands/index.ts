@@ -1,10 +1,20 @@
 // Collects every command module's specs into the command table.
 
-import { CommandTable } from './table.js';
+import { bitCommands } from './bitops.js';
+import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
+import { keyCommands } from './keys.js';
+import { serverCommands } from './server.js';
+import { stringCommands } from './string.js';
+import { CommandTable } from './table.js';
 
 export function buildCommandTable(): CommandTable {
   const t = new CommandTable();
   t.add(connectionCommands);
+  t.add(serverCommands);
+  t.add(commandCommands);
+  t.add(keyCommands);
+  t.add(stringCommands);
+  t.add(bitCommands);
   return t;
 }
