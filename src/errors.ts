@@ -62,6 +62,7 @@ export const E = {
   UNKNOWN_SUBCOMMAND: (sub: string, cmd: string) =>
     `ERR unknown subcommand '${truncate(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
   WRONG_ARITY: (fullName: string) => `ERR wrong number of arguments for '${fullName}' command`,
+  MUST_BE_POSITIVE_RANGE: 'ERR value is out of range, must be positive',
   MUST_BE_POSITIVE: (what: string) => `ERR ${what} must be positive`,
   OUT_OF_RANGE: (what: string) => `ERR ${what} is out of range`,
   NOT_INT_OR_OUT_OF_RANGE: (what: string) => `ERR ${what} value is not an integer or out of range`,

@@ -4,6 +4,7 @@ import { bitCommands } from './bitops.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './list.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './string.js';
 import { CommandTable } from './table.js';
@@ -16,5 +17,6 @@ export function buildCommandTable(): CommandTable {
   t.add(keyCommands);
   t.add(stringCommands);
   t.add(bitCommands);
+  t.add(listCommands);
   return t;
 }
