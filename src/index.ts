@@ -52,6 +52,12 @@ export function buildConfig(opts: StartOptions): Config {
       throw e;
     }
   };
+  // In-memory mode: no snapshots and no append-only file, whatever a config
+  // file says, so an embedded server never reads or writes the disk.
+  if (opts.inMemory !== false) {
+    set('save', '');
+    set('appendonly', 'no');
+  }
   for (const [k, v] of Object.entries(opts.config ?? {})) set(k, v);
   if (opts.port !== undefined) set('port', opts.port);
   if (opts.bind !== undefined) set('bind', opts.bind);
