@@ -37,7 +37,8 @@ export class Dispatcher {
       c.w.error(E.WRONG_ARITY(cmd.fullName));
       return null;
     }
-    if (cmd.subcommands !== null) {
+    // A container called alone (COMMAND) runs its own handler, as in Redis.
+    if (cmd.subcommands !== null && argv.length > 1) {
       const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
       if (sub === undefined) {
         cmd.stats.rejectedCalls++;
