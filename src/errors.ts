@@ -42,6 +42,16 @@ export const E = {
   OFFSET_OUT_OF_RANGE: 'ERR offset is out of range',
   BIT_OFFSET: 'ERR bit offset is not an integer or out of range',
   BIT_VALUE: 'ERR bit is not an integer or out of range',
+  DECREMENT_OVERFLOW: 'ERR decrement would overflow',
+  LCS_NOT_STRING: 'ERR The specified keys must contain string values',
+  LCS_IDX_AND_LEN: 'ERR If you want both the length and indexes, please just use IDX.',
+  LCS_TOO_LONG: 'ERR String too long for LCS',
+  LCS_MEMORY: 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
+  BITPOS_BIT: 'ERR The bit argument must be 1 or 0.',
+  BITOP_NOT_ONE_KEY: 'ERR BITOP NOT must be called with a single source key.',
+  BITFIELD_TYPE: 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
+  BITFIELD_OVERFLOW_TYPE: 'ERR Invalid OVERFLOW type specified',
+  BITFIELD_RO_GET_ONLY: 'ERR BITFIELD_RO only supports the GET subcommand',
   NOAUTH: 'NOAUTH Authentication required.',
   WRONGPASS: 'WRONGPASS invalid username-password pair or user is disabled.',
   AUTH_NOT_CONFIGURED:
@@ -49,6 +59,32 @@ export const E = {
   NOPROTO: 'NOPROTO unsupported protocol version',
   INVALID_CURSOR: 'ERR invalid cursor',
   SAME_OBJECT: 'ERR source and destination objects are the same',
+  EXPIRE_UNSUPPORTED_OPTION: (opt: string) => `ERR Unsupported option ${opt}`,
+  EXPIRE_NX_AND_XX_GT_LT: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  EXPIRE_GT_AND_LT: 'ERR GT and LT options at the same time are not compatible',
+  VALUE_NOT_BETWEEN: (min: number | bigint, max: number | bigint) =>
+    `ERR value is out of range, value must between ${min} and ${max}`,
+  LFU_NOT_SELECTED:
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  LFU_SELECTED:
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  HELLO_NOAUTH:
+    'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+  HELLO_PROTOVER: 'ERR Protocol version is not an integer or out of range',
+  HELLO_SYNTAX: (opt: string) => `ERR Syntax error in HELLO option '${opt}'`,
+  CLIENT_NAME_CHARS: 'ERR Client names cannot contain spaces, newlines or special characters.',
+  CLIENT_ATTR_CHARS: (attr: string) => `ERR ${attr} cannot contain spaces, newlines or special characters.`,
+  UNRECOGNIZED_OPTION: (opt: string) => `ERR Unrecognized option '${opt}'`,
+  UNKNOWN_CLIENT_TYPE: (t: string) => `ERR Unknown client type '${t}'`,
+  INVALID_CLIENT_ID: 'ERR Invalid client ID',
+  CLIENT_ID_POSITIVE: 'ERR client-id should be greater than 0',
+  MAXAGE_NOT_INTEGER: 'ERR maxage is not an integer or out of range',
+  NO_SUCH_USER: (u: string) => `ERR No such user '${u}'`,
+  NO_SUCH_CLIENT: 'ERR No such client',
+  INVALID_DB_INDEX: (which: 'first' | 'second') => `ERR invalid ${which} DB index`,
+  NO_SHUTDOWN: 'ERR No shutdown in progress.',
+  SHUTDOWN_FAILED: 'ERR Errors trying to SHUTDOWN. Check logs.',
+  CONFIG_REWRITE_FAILED: (why: string) => `ERR Rewriting config file: ${why}`,
   MAX_CLIENTS: 'ERR max number of clients reached',
   UNKNOWN_COMMAND: (name: string, args: readonly string[]) => {
     // Same budget as Redis: echo arguments while fewer than 128 bytes are echoed.
@@ -69,6 +105,10 @@ export const E = {
   UNSUPPORTED_CONFIG: (name: string) => `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`,
   INVALID_CONFIG: (name: string, detail: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${detail}`,
   NO_CONFIG_FILE: 'ERR The server is running without a config file',
+  GETKEYS_INVALID_COMMAND: 'ERR Invalid command specified',
+  GETKEYS_NO_KEYS: 'ERR The command has no key arguments',
+  GETKEYS_INVALID_ARITY: 'ERR Invalid number of arguments specified for command',
+  GETKEYS_INVALID_ARGS: 'ERR Invalid arguments specified for command',
 } as const;
 
 function truncate(s: string, max = 128): string {

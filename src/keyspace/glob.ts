@@ -1,24 +1,40 @@
-// Glob-style matching with Redis's rules (util.c stringmatchlen): `*`, `?`,
-// `[abc]`, `[^abc]`, `[a-z]` (reversed ranges allowed), `\x` escapes, and an
-// optional case-insensitive mode (used by CONFIG GET). Strings are latin1, so
-// this works on raw bytes. Recursion on `*` is bounded like Redis 7.0.15 to
-// keep hostile patterns from exhausting the stack.
+// Glob-style matching with Redis 7.0's exact rules (util.c stringmatchlen):
+// `*`, `?`, `[abc]`, `[^abc]`, `[a-z]` (reversed ranges allowed), `\x`
+// escapes, and an optional case-insensitive mode (CONFIG GET, KEYS never).
+// Strings are latin1, so this works on raw bytes.
+//
+// Quirks kept on purpose, because clients can observe them:
+// - range bounds and the tested byte are compared as C `char`, which is
+//   signed on the platforms Redis ships for: bytes 0x80-0xff sort BELOW 0x00,
+//   so `[a-\xff]` is the range -1..97 and matches "\x00" but not "b";
+// - an unterminated class (`[abc`) ends at the end of the pattern;
+// - an escaped char inside a class is compared exactly even in nocase mode;
+// - a pattern never matches an empty string except the empty pattern
+//   (`*` against "" is false: KEYS/SCAN special-case a lone `*` themselves);
+// - recursion on `*` is bounded (nesting > 1000 is no match), and once the
+//   tail after a `*` failed at every later start, outer stars give up
+//   (skipLongerMatches), both as in 7.0.15, so hostile patterns stay cheap.
 
 const MAX_NESTING = 1000;
+
+/** Set when the tail after some `*` failed from every later position. */
+let skipLongerMatches = false;
 
 function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-export function globMatch(pattern: string, str: string, nocase = false): boolean {
-  const skipLongerMatches = { value: false };
-  return matchImpl(pattern, 0, str, 0, nocase, skipLongerMatches, 0);
+/** A byte as a signed C char. */
+function signed(c: number): number {
+  return c >= 128 ? c - 256 : c;
 }
 
-function matchImpl(
-  pat: string, p: number, str: string, s: number, nocase: boolean,
-  skipLonger: { value: boolean }, nesting: number,
-): boolean {
+export function globMatch(pattern: string, str: string, nocase = false): boolean {
+  skipLongerMatches = false;
+  return matchImpl(pattern, 0, str, 0, nocase, 0);
+}
+
+function matchImpl(pat: string, p: number, str: string, s: number, nocase: boolean, nesting: number): boolean {
   if (nesting > MAX_NESTING) return false;
   const plen = pat.length;
   const slen = str.length;
@@ -29,13 +45,13 @@ function matchImpl(
         while (p + 1 < plen && pat.charCodeAt(p + 1) === 42) p++;
         if (p + 1 === plen) return true; // a trailing * matches the rest
         while (s < slen) {
-          if (matchImpl(pat, p + 1, str, s, nocase, skipLonger, nesting + 1)) return true;
-          // Once a longer tail failed with the rest of the pattern, no later
-          // start can succeed: stop instead of trying every suffix.
-          if (skipLonger.value) return false;
+          if (matchImpl(pat, p + 1, str, s, nocase, nesting + 1)) return true;
+          if (skipLongerMatches) return false;
           s++;
         }
-        skipLonger.value = true;
+        // No start for the rest of the pattern matched; a longer match for
+        // an earlier * would only start the rest later, so give up outright.
+        skipLongerMatches = true;
         return false;
       }
       case 63: // ?
@@ -49,21 +65,24 @@ function matchImpl(
         const sc = str.charCodeAt(s);
         for (;;) {
           if (p >= plen) {
-            p--; // an unterminated class: Redis treats the end as its end
+            p--; // unterminated: the class ends with the pattern
             break;
           }
           const c = pat.charCodeAt(p);
           if (c === 92 /* \ */ && p + 1 < plen) {
             p++;
-            // Redis compares an escaped char exactly, even in nocase mode.
             if (pat.charCodeAt(p) === sc) match = true;
           } else if (c === 93 /* ] */) {
             break;
           } else if (p + 2 < plen && pat.charCodeAt(p + 1) === 45 /* - */) {
-            let start = c;
-            let end = pat.charCodeAt(p + 2);
-            if (start > end) [start, end] = [end, start];
-            let x = sc;
+            let start = signed(c);
+            let end = signed(pat.charCodeAt(p + 2));
+            let x = signed(sc);
+            if (start > end) {
+              const t = start;
+              start = end;
+              end = t;
+            }
             if (nocase) {
               start = lower(start);
               end = lower(end);
@@ -82,8 +101,7 @@ function matchImpl(
         break;
       }
       default: {
-        // A backslash makes the next pattern char literal.
-        if (pc === 92 && p + 1 < plen) p++;
+        if (pc === 92 /* \ */ && p + 1 < plen) p++;
         const c = pat.charCodeAt(p);
         const sc = str.charCodeAt(s);
         if (c !== sc && !(nocase && lower(c) === lower(sc))) return false;

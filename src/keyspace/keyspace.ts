@@ -15,7 +15,9 @@
 // Every change to a key goes through Database.modified → Keyspace.keyModified:
 // it counts `dirty` (what the dispatcher uses to decide whether to propagate a
 // write) and calls the registered hooks, which is where WATCH, keyspace
-// notifications, client tracking and snapshot protection plug in.
+// notifications, client tracking and snapshot protection plug in. An expiry
+// calls the hooks without counting `dirty` (it is not the running command's
+// write); `onExpired` propagates it as a DEL instead.
 
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
@@ -39,6 +41,8 @@ export class Database {
   expires = new Map<string, number>();
   /** Where the active expiry cycle resumes in `expires`. */
   expireIter: IterableIterator<[string, number]> | null = null;
+  /** The map `expireIter` walks: a replaced `expires` map restarts the walk. */
+  expireIterMap: Map<string, number> | null = null;
   /** Average TTL estimate for INFO keyspace (ms), as Redis keeps it. */
   avgTtl = 0;
 
@@ -119,7 +123,10 @@ export class Database {
     this.dict.delete(key);
     this.expires.delete(key);
     this.ks.stats.expiredKeys++;
-    this.modified(key);
+    // Hooks (WATCH, tracking) see the change, but it is not the command's
+    // write: Redis leaves `dirty` alone here, so a GET that meets an expired
+    // key is not propagated; onExpired propagates the deletion as a DEL.
+    this.ks.keyModified(this, key, false);
     this.ks.onExpired?.(this, key);
   }
 
@@ -139,20 +146,29 @@ export class Database {
 
   /** A random key that is not expired, or null when there is none (RANDOMKEY). */
   randomKey(): string | null {
-    // A Map has no random access; stepping from a random position is O(n)
-    // but RANDOMKEY is rare and the result is uniform.
-    for (let tries = 0; tries < 100 && this.dict.size > 0; tries++) {
-      let skip = Math.floor(Math.random() * this.dict.size);
-      let pick: string | null = null;
+    const size = this.dict.size;
+    if (size === 0) return null;
+    // A Map has no random access: step to a random position (O(n), but
+    // RANDOMKEY is rare). An expired key found there is deleted, as Redis
+    // does, and the walk goes on from it, wrapping once, so the answer is
+    // null only when every key had expired, however many were stale.
+    let skip = Math.floor(Math.random() * size);
+    const now = this.ks.now();
+    for (let pass = 0; pass < 2; pass++) {
       for (const k of this.dict.keys()) {
-        if (skip-- === 0) {
-          pick = k;
-          break;
+        if (skip > 0) {
+          skip--;
+          continue;
         }
+        if (this.expires.size !== 0) {
+          const when = this.expires.get(k);
+          if (when !== undefined && when <= now) {
+            this.deleteExpired(k);
+            continue;
+          }
+        }
+        return k;
       }
-      if (pick === null) return null;
-      if (this.expires.size !== 0 && this.expireIfNeeded(pick)) continue;
-      return pick;
     }
     return null;
   }
@@ -186,7 +202,8 @@ const MAX_SCAN_CURSORS = 4096;
 export interface ScanOptions {
   count: number;
   match: string | null;
-  type: ValueType | null;
+  /** A type name as TYPE reports it (lower case); an unknown name matches nothing. */
+  type: ValueType | string | null;
 }
 
 export class Keyspace {
@@ -224,8 +241,8 @@ export class Keyspace {
     this.hooks.push(hook);
   }
 
-  keyModified(db: Database, key: string): void {
-    this.dirty++;
+  keyModified(db: Database, key: string, countDirty = true): void {
+    if (countDirty) this.dirty++;
     for (let i = 0; i < this.hooks.length; i++) this.hooks[i]!(db, key);
   }
 
@@ -258,7 +275,6 @@ export class Keyspace {
       if (state === undefined || state.db !== db || state.dict !== db.dict) return [0, []];
     }
     const out: string[] = [];
-    const now = this.now();
     // Like Redis, COUNT bounds the work done (keys visited), not the number
     // of keys returned after filtering.
     let visited = 0;
@@ -272,13 +288,14 @@ export class Keyspace {
       visited++;
       const k = r.value;
       if (opts.match !== null && !globMatch(opts.match, k)) continue;
-      if (db.expires.size !== 0) {
-        const when = db.expires.get(k);
-        if (when !== undefined && when <= now) continue;
-      }
+      // As Redis, an expired key met here is deleted (deleting from a Map
+      // being iterated is safe), and the TYPE filter looks the key up as a
+      // read, which counts a keyspace hit or miss.
       if (opts.type !== null) {
-        const v = db.dict.get(k);
+        const v = db.read(k);
         if (v === undefined || typeOf(v) !== opts.type) continue;
+      } else if (db.expires.size !== 0 && db.expireIfNeeded(k)) {
+        continue;
       }
       out.push(k);
     }
@@ -312,7 +329,10 @@ export class Keyspace {
         let seen = 0;
         let gone = 0;
         while (seen < SAMPLE && db.expires.size > 0) {
-          if (db.expireIter === null) db.expireIter = db.expires.entries();
+          if (db.expireIter === null || db.expireIterMap !== db.expires) {
+            db.expireIter = db.expires.entries();
+            db.expireIterMap = db.expires;
+          }
           const r = db.expireIter.next();
           if (r.done === true) {
             db.expireIter = null;

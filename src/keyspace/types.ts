@@ -17,6 +17,8 @@ export abstract class RObject {
   abstract get type(): ValueType;
   /** The name OBJECT ENCODING reports. */
   abstract encoding(): string;
+  /** An independent deep copy (COPY): later edits to either leave the other alone. */
+  abstract clone(): RObject;
 }
 
 export class RawString extends RObject {
@@ -40,6 +42,10 @@ export class RawString extends RObject {
     return 'raw';
   }
 
+  clone(): RawString {
+    return new RawString(this.buf.subarray(0, this.len));
+  }
+
   /** Make room for `size` bytes, zero-filled past the current length. */
   grow(size: number): void {
     if (size <= this.len) return;
@@ -53,6 +59,19 @@ export class RawString extends RObject {
       this.buf.fill(0, this.len, size);
     }
     this.len = size;
+  }
+
+  /** Append latin1 bytes (APPEND). */
+  append(s: string): void {
+    const at = this.len;
+    this.grow(at + s.length);
+    this.buf.latin1Write(s, at);
+  }
+
+  /** Write latin1 bytes at `offset`, zero-filling any gap (SETRANGE). */
+  writeAt(offset: number, s: string): void {
+    if (offset + s.length > this.len) this.grow(offset + s.length);
+    this.buf.latin1Write(s, offset);
   }
 
   override toString(): string {
