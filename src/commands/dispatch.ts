@@ -2,7 +2,10 @@
 // arity (and the subcommand), authentication, then run the handler, time it
 // for INFO commandstats, turn a thrown RedisError into an error reply, and
 // hand the request to `propagate` only when the handler changed the keyspace.
-// Handlers never log writes themselves.
+// Handlers never log writes themselves; like Redis's rewriteClientCommandVector,
+// a handler may rewrite argv in place into the deterministic form that must be
+// replayed (SET ... EX 10 becomes SET ... PXAT <ms>), and that is what is
+// propagated.
 
 import type { Client } from '../client.js';
 import { E, RedisError } from '../errors.js';
