@@ -54,6 +54,14 @@ export async function main(argv: string[]): Promise<void> {
       ? 'Warning: no config file specified, using the default config. In order to specify a config file use mini-redis-server /path/to/redis.conf'
       : `Configuration loaded from ${config.file}`,
   );
+  // Signals are handled before the first client can connect, so a SIGTERM
+  // right after "Ready to accept connections" is a clean shutdown too.
+  server.onShutdown = (code) => process.exit(code);
+  const onSignal = (sig: string) => {
+    void server.shutdown(`Received ${sig}`);
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
   try {
     await server.listen();
   } catch (e) {
@@ -61,10 +69,4 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(1);
   }
   server.log.notice(`Running mode=standalone, port=${server.boundPort}.`);
-  server.onShutdown = (code) => process.exit(code);
-  const onSignal = (sig: string) => {
-    void server.shutdown(`Received ${sig}`);
-  };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
 }
