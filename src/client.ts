@@ -28,13 +28,17 @@ export class Client {
   paused = false;
   readonly addr: string;
   readonly laddr: string;
+  /** CLIENT REPLY state: REPLY_OFF / REPLY_SKIP_NEXT / REPLY_SKIP bits (0: replies on). */
+  replyFlags = 0;
 
   constructor(
     readonly id: number,
     readonly server: Server,
     readonly socket: Socket | null,
   ) {
-    this.parser = new RequestParser({ maxBulkLen: server.limits.maxBulkLen });
+    // The live limits object (CONFIG SET applies to open connections) and this
+    // client for the unauthenticated limits.
+    this.parser = new RequestParser(server.limits, this);
     this.db = server.keyspace.dbs[0]!;
     this.authenticated = server.config.get('requirepass') === '';
     this.createdAt = Date.now();
@@ -47,6 +51,39 @@ export class Client {
   get w(): ReplyWriter {
     return this.server.writer;
   }
+
+  /**
+   * After a command ran with replyFlags set: drop what it wrote (from `mark`)
+   * when replies are off or skipped, then move SKIP_NEXT on to the next
+   * command, as Redis's resetClient does.
+   */
+  applyReplyFlags(mark: number): void {
+    const w = this.server.writer;
+    if ((this.replyFlags & (REPLY_OFF | REPLY_SKIP)) !== 0 && w.len > mark) w.len = mark;
+    this.replyFlags &= ~REPLY_SKIP;
+    if ((this.replyFlags & REPLY_SKIP_NEXT) !== 0) this.replyFlags = (this.replyFlags & ~REPLY_SKIP_NEXT) | REPLY_SKIP;
+  }
+}
+
+/** CLIENT REPLY OFF. */
+export const REPLY_OFF = 1;
+/** CLIENT REPLY SKIP was just run: skip the reply of the next command. */
+export const REPLY_SKIP_NEXT = 2;
+/** The current command's reply is skipped. */
+export const REPLY_SKIP = 4;
+
+/**
+ * What CLIENT LIST reports from state other modules own (pub/sub, MULTI,
+ * blocking): they register a Server.clientInfoHooks entry that fills it in.
+ */
+export interface ClientInfoFields {
+  /** Flag letters besides N (P pubsub, x multi, b blocked, S replica ...). */
+  flags: string;
+  sub: number;
+  psub: number;
+  ssub: number;
+  /** Commands queued in MULTI, -1 outside a transaction. */
+  multi: number;
 }
 
 function formatAddr(host: string | undefined, port: number | undefined): string {

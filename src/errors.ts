@@ -114,6 +114,9 @@ export const E = {
 function truncate(s: string, max = 128): string {
   // Redis cuts the echoed name to 128 bytes and replaces newlines so the
   // error stays on one line.
+  // Its %.*s also stops at a NUL byte.
+  const nul = s.indexOf('\0');
+  if (nul >= 0) s = s.slice(0, nul);
   const cut = s.length > max ? s.slice(0, max) : s;
   return cut.replace(/[\r\n]/g, ' ');
 }

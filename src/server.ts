@@ -3,7 +3,7 @@
 // (active expiry, idle-client timeouts, ops/sec sampling) and shutdown.
 
 import net from 'node:net';
-import { Client } from './client.js';
+import { Client, type ClientInfoFields } from './client.js';
 import { buildCommandTable } from './commands/index.js';
 import { Dispatcher } from './commands/dispatch.js';
 import type { CommandTable } from './commands/table.js';
@@ -19,6 +19,8 @@ import { ReplyWriter } from './protocol/reply.js';
 const FLUSH_AT = 256 * 1024;
 /** Stop reading from a client while this much output waits for the socket. */
 const PAUSE_AT = 32 * 1024 * 1024;
+/** How long a closed client's peer may keep its half of the connection open. */
+const CLOSE_GRACE_MS = 1000;
 
 export const VERSION = '7.0.15';
 export const MINI_REDIS_VERSION = '0.1.0';
@@ -36,6 +38,14 @@ export interface ServerStats {
   lastSave: number;
 }
 
+/** SHUTDOWN's options; the persistence layer acts on save/nosave/force. */
+export interface ShutdownFlags {
+  save?: boolean;
+  nosave?: boolean;
+  now?: boolean;
+  force?: boolean;
+}
+
 export class Server {
   readonly config: Config;
   readonly log = new Logger();
@@ -48,6 +58,10 @@ export class Server {
   readonly stats: ServerStats;
   /** Called once the server has shut down (the CLI exits the process). */
   onShutdown: ((code: number) => void) | null = null;
+  /** RESET: each module clears its per-client state (MULTI, WATCH, subscriptions ...). */
+  readonly clientResetHooks: ((c: Client) => void)[] = [];
+  /** CLIENT LIST / INFO: each module reports its per-client state. */
+  readonly clientInfoHooks: ((c: Client, f: ClientInfoFields) => void)[] = [];
   private listeners: net.Server[] = [];
   private nextClientId = 1;
   private cron: NodeJS.Timeout | null = null;
@@ -157,22 +171,25 @@ export class Server {
       socket.destroy();
       return;
     }
-    this.stats.totalConnections++;
     if (this.clients.size >= this.config.int('maxclients')) {
+      // Counted apart from total_connections_received, as Redis does.
       this.stats.rejectedConnections++;
       socket.on('error', () => {});
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
+    this.stats.totalConnections++;
     const keepalive = this.config.int('tcp-keepalive');
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     const c = new Client(this.nextClientId++, this, socket);
     this.clients.set(c.id, c);
     socket.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
+      // A closing client's further input is dropped unparsed, as Redis stops reading it.
+      if (c.closed) return;
       c.lastInteraction = Date.now();
       c.parser.feed(chunk);
-      this.processInput(c);
+      if (!c.paused) this.processInput(c);
     });
     socket.on('drain', () => {
       if (c.paused && !c.closed) {
@@ -185,28 +202,33 @@ export class Server {
     socket.on('close', () => this.removeClient(c));
   }
 
-  /** Run every complete request the client has sent, then write the replies. */
+  /**
+   * Run every complete request the client has sent, then write the replies
+   * (one socket write per batch, earlier when a batch grows past FLUSH_AT).
+   * A protocol error answers the requests before it, then the error, then
+   * closes this connection only. Back-pressure: while PAUSE_AT bytes of this
+   * client's output wait for the socket, neither its socket nor its parsed
+   * requests are read; 'drain' resumes both.
+   */
   processInput(c: Client): void {
-    if (c.closed) return;
+    if (c.closed || c.paused) return;
     const w = this.writer;
     w.resp = c.resp;
     try {
       while (!c.closeAfterReply) {
         const argv = c.parser.next();
         if (argv === null) break;
+        const mark = w.len;
         this.dispatcher.execute(c, argv);
+        if (c.replyFlags !== 0) c.applyReplyFlags(mark);
         if (w.len >= FLUSH_AT) {
           this.flush(c);
-          if (c.socket !== null && c.socket.writableLength >= PAUSE_AT) {
-            c.paused = true;
-            c.socket.pause();
-            return;
-          }
+          if (this.pauseIfBacklogged(c)) return;
         }
       }
     } catch (e) {
       if (e instanceof ProtocolError) {
-        this.log.verbose(`Protocol error from client id=${c.id} addr=${c.addr}: ${e.message}`);
+        this.log.verbose(`Protocol error (${e.message}) from client: id=${c.id} addr=${c.addr}`);
         w.error(e.message);
       } else {
         this.log.warning(`Internal error while serving client id=${c.id}: ${(e as Error).stack ?? String(e)}`);
@@ -216,6 +238,16 @@ export class Server {
     }
     this.flush(c);
     if (c.closeAfterReply) this.closeClient(c);
+    else this.pauseIfBacklogged(c);
+  }
+
+  /** Stop reading from a client whose unsent output reached PAUSE_AT. */
+  private pauseIfBacklogged(c: Client): boolean {
+    const s = c.socket;
+    if (s === null || c.closed || s.writableLength < PAUSE_AT) return false;
+    c.paused = true;
+    s.pause();
+    return true;
   }
 
   /** Write what the shared writer holds to this client. */
@@ -228,12 +260,24 @@ export class Server {
     c.socket.write(out);
   }
 
-  /** Close a client once its pending output is written. */
+  /**
+   * Close a client once its pending output is written: FIN after the last
+   * reply byte, later input ignored. A peer that does not close its side
+   * within CLOSE_GRACE_MS of that is cut off, so no descriptor lingers.
+   */
   closeClient(c: Client): void {
     if (c.closed) return;
     c.closed = true;
     this.clients.delete(c.id);
-    if (c.socket !== null) c.socket.end();
+    const s = c.socket;
+    if (s === null) return;
+    // Keep reading (and dropping) so the peer's FIN is seen.
+    if (c.paused) s.resume();
+    s.end(() => {
+      const t = setTimeout(() => s.destroy(), CLOSE_GRACE_MS);
+      t.unref();
+      s.once('close', () => clearTimeout(t));
+    });
   }
 
   private removeClient(c: Client): void {
@@ -276,7 +320,7 @@ export class Server {
   }
 
   /** SHUTDOWN and signals: close, then tell the owner (the CLI exits). */
-  async shutdown(reason: string): Promise<void> {
+  async shutdown(reason: string, flags: ShutdownFlags = {}): Promise<void> {
     this.log.warning(`${reason}: scheduling shutdown...`);
     await this.close();
     this.log.warning('mini-redis is now ready to exit, bye bye...');
