@@ -17,8 +17,8 @@ import { splitArgs } from './protocol/inline.js';
 
 type Kind =
   | { t: 'bool' }
-  | { t: 'int'; min: number; max: number }
-  | { t: 'memory'; min: number; max: number }
+  | { t: 'int'; min: bigint; max: bigint; clamp?: [number, number] }
+  | { t: 'memory'; min: bigint; max: bigint }
   | { t: 'enum'; values: readonly string[] }
   | { t: 'string' }
   | { t: 'special'; parse: (args: string[]) => string };
@@ -35,16 +35,19 @@ export interface ParamDef {
   multiArg?: boolean;
 }
 
-const INT_MAX = 2147483647;
-const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+// Bounds are bigints so that errors print Redis's exact limits (LLONG_MAX).
+const INT_MIN = -2147483648n;
+const INT_MAX = 2147483647n;
+const UINT_MAX = 4294967295n;
+const LLONG_MAX = 9223372036854775807n;
 
 const bool = (name: string, def: 'yes' | 'no', extra: Partial<ParamDef> = {}): ParamDef => ({
   name, kind: { t: 'bool' }, default: def, ...extra,
 });
-const int = (name: string, def: number, min: number, max: number, extra: Partial<ParamDef> = {}): ParamDef => ({
+const int = (name: string, def: number, min: bigint, max: bigint, extra: Partial<ParamDef> = {}): ParamDef => ({
   name, kind: { t: 'int', min, max }, default: String(def), ...extra,
 });
-const mem = (name: string, def: number, min = 0, max = LLONG_MAX, extra: Partial<ParamDef> = {}): ParamDef => ({
+const mem = (name: string, def: number, min = 0n, max = LLONG_MAX, extra: Partial<ParamDef> = {}): ParamDef => ({
   name, kind: { t: 'memory', min, max }, default: String(def), ...extra,
 });
 const str = (name: string, def: string, extra: Partial<ParamDef> = {}): ParamDef => ({
@@ -56,60 +59,60 @@ const enm = (name: string, def: string, values: readonly string[], extra: Partia
 
 export const PARAMS: readonly ParamDef[] = [
   // network
-  int('port', 6379, 0, 65535, { immutable: true }),
+  int('port', 6379, 0n, 65535n, { immutable: true }),
   {
     name: 'bind', kind: { t: 'special', parse: (a) => a.join(' ') }, default: '127.0.0.1 -::1',
     immutable: true, multiArg: true,
   },
   bool('protected-mode', 'yes'),
-  int('timeout', 0, 0, INT_MAX),
-  int('tcp-keepalive', 300, 0, INT_MAX),
-  int('tcp-backlog', 511, 0, INT_MAX, { immutable: true }),
-  int('maxclients', 10000, 1, INT_MAX),
+  int('timeout', 0, 0n, INT_MAX),
+  int('tcp-keepalive', 300, 0n, INT_MAX),
+  int('tcp-backlog', 511, 0n, INT_MAX, { immutable: true }),
+  int('maxclients', 10000, 1n, UINT_MAX),
   str('requirepass', ''),
   // general
   bool('daemonize', 'no', { immutable: true }),
   str('pidfile', '', { immutable: true }),
-  enm('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing']),
+  enm('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning']),
   str('logfile', '', { immutable: true }),
-  int('databases', 16, 1, INT_MAX, { immutable: true }),
-  int('hz', 10, 1, 500),
+  int('databases', 16, 1n, INT_MAX, { immutable: true }),
+  { name: 'hz', kind: { t: 'int', min: 0n, max: INT_MAX, clamp: [1, 500] }, default: '10' },
   bool('dynamic-hz', 'yes'),
   bool('always-show-logo', 'no', { immutable: true }),
   bool('set-proc-title', 'yes', { immutable: true }),
   enm('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], { immutable: true }),
-  int('io-threads', 1, 1, 128, { immutable: true }),
+  int('io-threads', 1, 1n, 128n, { immutable: true }),
   bool('enable-debug-command', 'no', { immutable: true }),
   // limits
-  mem('proto-max-bulk-len', 512 * 1024 * 1024, 1024 * 1024, LLONG_MAX),
-  mem('client-query-buffer-limit', 1024 * 1024 * 1024, 1024 * 1024, LLONG_MAX),
+  mem('proto-max-bulk-len', 512 * 1024 * 1024, 1024n * 1024n, LLONG_MAX),
+  mem('client-query-buffer-limit', 1024 * 1024 * 1024, 1024n * 1024n, LLONG_MAX),
   mem('maxmemory', 0),
   enm('maxmemory-policy', 'noeviction', [
     'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl',
     'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction',
   ]),
-  int('maxmemory-samples', 5, 1, 64),
-  int('lfu-log-factor', 10, 0, INT_MAX),
-  int('lfu-decay-time', 1, 0, INT_MAX),
-  int('active-expire-effort', 1, 1, 10),
+  int('maxmemory-samples', 5, 1n, INT_MAX),
+  int('lfu-log-factor', 10, 0n, INT_MAX),
+  int('lfu-decay-time', 1, 0n, INT_MAX),
+  int('active-expire-effort', 1, 1n, 10n),
   bool('lazyfree-lazy-eviction', 'no'),
   bool('lazyfree-lazy-expire', 'no'),
   bool('lazyfree-lazy-server-del', 'no'),
   bool('lazyfree-lazy-user-del', 'no'),
   bool('lazyfree-lazy-user-flush', 'no'),
-  str('notify-keyspace-events', ''),
-  int('slowlog-log-slower-than', 10000, -1, LLONG_MAX),
-  int('slowlog-max-len', 128, 0, LLONG_MAX),
-  int('latency-monitor-threshold', 0, 0, LLONG_MAX),
+  { name: 'notify-keyspace-events', kind: { t: 'special', parse: parseKeyspaceEvents }, default: '' },
+  int('slowlog-log-slower-than', 10000, -1n, LLONG_MAX),
+  int('slowlog-max-len', 128, 0n, LLONG_MAX),
+  int('latency-monitor-threshold', 0, 0n, LLONG_MAX),
   bool('activerehashing', 'yes'),
   // encodings reported by OBJECT ENCODING for collections
-  int('list-max-listpack-size', -2, -5, INT_MAX, { aliases: ['list-max-ziplist-size'] }),
-  int('list-compress-depth', 0, 0, INT_MAX),
-  mem('hash-max-listpack-entries', 128, 0, LLONG_MAX, { aliases: ['hash-max-ziplist-entries'] }),
-  mem('hash-max-listpack-value', 64, 0, LLONG_MAX, { aliases: ['hash-max-ziplist-value'] }),
-  mem('set-max-intset-entries', 512, 0, LLONG_MAX),
-  mem('zset-max-listpack-entries', 128, 0, LLONG_MAX, { aliases: ['zset-max-ziplist-entries'] }),
-  mem('zset-max-listpack-value', 64, 0, LLONG_MAX, { aliases: ['zset-max-ziplist-value'] }),
+  int('list-max-listpack-size', -2, INT_MIN, INT_MAX, { aliases: ['list-max-ziplist-size'] }),
+  int('list-compress-depth', 0, 0n, INT_MAX),
+  int('hash-max-listpack-entries', 512, 0n, LLONG_MAX, { aliases: ['hash-max-ziplist-entries'] }),
+  mem('hash-max-listpack-value', 64, 0n, LLONG_MAX, { aliases: ['hash-max-ziplist-value'] }),
+  int('set-max-intset-entries', 512, 0n, LLONG_MAX),
+  int('zset-max-listpack-entries', 128, 0n, LLONG_MAX, { aliases: ['zset-max-ziplist-entries'] }),
+  mem('zset-max-listpack-value', 64, 0n, LLONG_MAX, { aliases: ['zset-max-ziplist-value'] }),
   // persistence (accepted now; used by the persistence layer)
   str('dir', './data'),
   str('dbfilename', 'dump.rdb'),
@@ -122,14 +125,32 @@ export const PARAMS: readonly ParamDef[] = [
   bool('appendonly', 'no'),
   str('appendfilename', 'appendonly.aof', { immutable: true }),
   str('appenddirname', 'appendonlydir', { immutable: true }),
-  enm('appendfsync', 'everysec', ['always', 'everysec', 'no']),
+  enm('appendfsync', 'everysec', ['everysec', 'always', 'no']),
   bool('no-appendfsync-on-rewrite', 'no'),
-  int('auto-aof-rewrite-percentage', 100, 0, INT_MAX),
-  mem('auto-aof-rewrite-min-size', 64 * 1024 * 1024, 0, LLONG_MAX),
+  int('auto-aof-rewrite-percentage', 100, 0n, INT_MAX),
+  mem('auto-aof-rewrite-min-size', 64 * 1024 * 1024, 0n, LLONG_MAX),
   bool('aof-load-truncated', 'yes'),
   bool('aof-use-rdb-preamble', 'yes'),
   bool('aof-timestamp-enabled', 'no'),
 ];
+
+/**
+ * notify-keyspace-events: validate the class characters and normalise them
+ * the way Redis prints them back ("KEA" reads back as "AKE").
+ */
+function parseKeyspaceEvents(args: string[]): string {
+  if (args.length !== 1) throw new ConfigError('wrong number of arguments');
+  const classes = 'g$lshzxetd'; // what 'A' stands for
+  const seen = new Set<string>();
+  for (const ch of args[0]!) {
+    if (ch === 'A') for (const x of classes) seen.add(x);
+    else if ((classes + 'KEmn').includes(ch)) seen.add(ch);
+    else throw new ConfigError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+  }
+  let out = [...classes].every((x) => seen.has(x)) ? 'A' : [...classes].filter((x) => seen.has(x)).join('');
+  for (const x of 'KEmn') if (seen.has(x)) out += x;
+  return out;
+}
 
 function parseSave(args: string[]): string {
   // `save ""` disables snapshots; otherwise pairs of <seconds> <changes>.
@@ -177,14 +198,16 @@ export function normalizeValue(p: ParamDef, args: string[]): string {
     }
     case 'int': {
       if (!/^-?\d+$/.test(v)) throw new ConfigError("argument couldn't be parsed into an integer");
-      const n = parseInt(v, 10);
+      const n = BigInt(v);
       if (n < k.min || n > k.max) throw new ConfigError(`argument must be between ${k.min} and ${k.max} inclusive`);
+      // Some settings accept a wide range and clamp it, as Redis's hz does.
+      if (k.clamp !== undefined) return String(Math.min(Math.max(Number(n), k.clamp[0]), k.clamp[1]));
       return String(n);
     }
     case 'memory': {
       const n = parseMemory(v);
-      if (n === null) throw new ConfigError('argument must be a memory value');
-      if (n < k.min || n > k.max) throw new ConfigError(`argument must be between ${k.min} and ${k.max} inclusive`);
+      if (n === null || n < 0) throw new ConfigError('argument must be a memory value');
+      if (BigInt(n) < k.min || BigInt(n) > k.max) throw new ConfigError(`argument must be between ${k.min} and ${k.max} inclusive`);
       return String(n);
     }
     case 'enum': {

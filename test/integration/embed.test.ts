@@ -9,7 +9,7 @@ describe('startServer', () => {
   it('serves on a free port and closes cleanly', async () => {
     const srv = await startServer({ port: 0 });
     expect(srv.port).toBeGreaterThan(0);
-    const client = new Redis({ port: srv.port, host: '127.0.0.1', lazyConnect: true });
+    const client = new Redis({ port: srv.port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
     await client.connect();
     expect(await client.ping()).toBe('PONG');
     const closed = new Promise((r) => client.once('end', r));

@@ -49,7 +49,7 @@ describe('config file', () => {
     ['port 70000', 'argument must be between 0 and 65535 inclusive'],
     ['appendonly maybe', "argument must be 'yes' or 'no'"],
     ['maxmemory lots', 'argument must be a memory value'],
-    ['loglevel loud', 'argument(s) must be one of the following: debug, verbose, notice, warning, nothing'],
+    ['loglevel loud', 'argument(s) must be one of the following: debug, verbose, notice, warning'],
     ['save 10', 'Invalid save parameters'],
     ['port 1 2', 'Bad directive or wrong number of arguments'],
     ['requirepass "unterminated', 'Unbalanced quotes in configuration line'],
@@ -92,7 +92,7 @@ describe('CONFIG GET matching', () => {
     expect(c.match('maxmemory*').map(([k]) => k)).toEqual(['maxmemory', 'maxmemory-policy', 'maxmemory-samples']);
     expect(c.match('PORT')).toEqual([['port', '6379']]);
     expect(c.match('nothing-like-this')).toEqual([]);
-    expect(c.match('hash-max-ziplist-entries')).toEqual([['hash-max-ziplist-entries', '128']]);
+    expect(c.match('hash-max-ziplist-entries')).toEqual([['hash-max-ziplist-entries', '512']]);
   });
 
   it('parses memory units like Redis', () => {
@@ -122,5 +122,28 @@ describe('CONFIG REWRITE', () => {
 
   it('refuses without a config file', () => {
     expect(() => new Config().rewrite()).toThrow(/without a config file/);
+  });
+});
+
+describe('values Redis normalises or bounds', () => {
+  it('clamps hz to 1..500 and prints LLONG_MAX bounds exactly', () => {
+    const c = new Config();
+    c.set('hz', ['0']);
+    expect(c.get('hz')).toBe('1');
+    c.set('hz', ['600']);
+    expect(c.get('hz')).toBe('500');
+    expect(() => c.set('proto-max-bulk-len', ['1'])).toThrow('argument must be between 1048576 and 9223372036854775807 inclusive');
+    expect(() => c.set('maxclients', ['0'])).toThrow('argument must be between 1 and 4294967295 inclusive');
+    expect(() => c.set('maxmemory', ['-1'])).toThrow('argument must be a memory value');
+    expect(() => c.set('hash-max-listpack-entries', ['abc'])).toThrow("argument couldn't be parsed into an integer");
+  });
+
+  it('normalises notify-keyspace-events like Redis', () => {
+    const c = new Config();
+    c.set('notify-keyspace-events', ['KEA']);
+    expect(c.get('notify-keyspace-events')).toBe('AKE');
+    c.set('notify-keyspace-events', ['Ex$g']);
+    expect(c.get('notify-keyspace-events')).toBe('g$xE');
+    expect(() => c.set('notify-keyspace-events', ['Q'])).toThrow("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
   });
 });
