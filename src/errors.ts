@@ -86,6 +86,7 @@ export const E = {
   SHUTDOWN_FAILED: 'ERR Errors trying to SHUTDOWN. Check logs.',
   CONFIG_REWRITE_FAILED: (why: string) => `ERR Rewriting config file: ${why}`,
   MAX_CLIENTS: 'ERR max number of clients reached',
+  TOO_MANY_KEYS: 'OOM command not allowed: a mini-redis database holds at most 16777216 keys',
   UNKNOWN_COMMAND: (name: string, args: readonly string[]) => {
     // Same budget as Redis: echo arguments while fewer than 128 bytes are echoed.
     let echoed = '';

@@ -81,6 +81,9 @@ export class Dispatcher {
       stats.failedCalls++;
       if (e instanceof RedisError) {
         c.w.error(e.message);
+      } else if (e instanceof RangeError && e.message === 'Map maximum size exceeded') {
+        // V8's Map holds at most 2^24 entries: a database is full, not broken.
+        c.w.error(E.TOO_MANY_KEYS);
       } else {
         c.server.log.warning(`Internal error in '${cmd.fullName}': ${(e as Error).stack ?? String(e)}`);
         c.w.error(`ERR internal error in '${cmd.fullName}': ${(e as Error).message}`);
