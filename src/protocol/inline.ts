@@ -3,6 +3,7 @@
 // "double quotes" with \n \r \t \b \a \\ \" and \xHH escapes, 'single quotes'
 // with only \' as an escape, and a closing quote that must be followed by
 // white space or the end of the line. Strings are latin1: one char per byte.
+// The request parser never passes a NUL byte (Redis's strchr stops there).
 
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
@@ -17,6 +18,9 @@ function hexValue(c: number): number {
 
 /** The arguments of a line, or null for unbalanced quotes. */
 export function splitArgs(line: string): string[] | null {
+  // The C code sees a NUL-terminated string: nothing after a NUL exists.
+  const nul = line.indexOf('\0');
+  if (nul >= 0) line = line.slice(0, nul);
   const out: string[] = [];
   const n = line.length;
   let p = 0;

@@ -11,9 +11,16 @@
 // arrived is collected as a list of chunks and joined once, instead of being
 // re-concatenated on every read.
 //
-// Limits and error texts follow Redis 7.0's processMultibulkBuffer and
-// processInlineBuffer, including the lack of a check that a bulk string is
-// followed by CRLF (Redis skips those two bytes unseen).
+// Limits, error texts and quirks follow Redis 7.0's processMultibulkBuffer and
+// processInlineBuffer exactly:
+// - header lines are found with strchr, so a NUL byte before the line's end
+//   hides the end: the request then waits, until 64 KB pile up (too big ...);
+// - a bulk string's trailing two bytes and the byte after a header's CR are
+//   skipped unseen (Redis does not check that they are CRLF);
+// - an inline line is only "too big" while its newline has not arrived;
+// - before AUTH, more than 10 arguments or a bulk over 16 KB is refused.
+// Requests are parsed one at a time as they run, so an AUTH in a pipeline
+// lifts the unauthenticated limits for the very next request, as in Redis.
 
 import { ProtocolError } from '../errors.js';
 import { splitArgs } from './inline.js';
@@ -25,16 +32,35 @@ const DOLLAR = 36;
 
 /** Inline requests and the count lines of multibulk requests: PROTO_INLINE_MAX_SIZE. */
 export const INLINE_MAX_SIZE = 64 * 1024;
-const BIG_BULK = 32 * 1024;
+/** PROTO_MBULK_BIG_ARG: bulks this large are collected as chunks. */
+export const BIG_BULK = 32 * 1024;
+/** Limits for a client that has not authenticated yet (authRequired in Redis). */
+const UNAUTH_MAX_ARGS = 10;
+const UNAUTH_MAX_BULK = 16384;
 
 export interface ParserLimits {
-  /** proto-max-bulk-len */
+  /** proto-max-bulk-len; read at every bulk header, so CONFIG SET applies at once. */
   maxBulkLen: number;
 }
+
+/** Whether the connection has authenticated (the Client itself). */
+export interface AuthState {
+  readonly authenticated: boolean;
+}
+
+const ALWAYS_AUTHENTICATED: AuthState = { authenticated: true };
+
+// Results of findLineEnd besides an index.
+const NOT_FOUND = -1; // no end yet: the size limit applies
+const WAIT = -2; // the CR is there but not the byte after it: just wait
 
 export class RequestParser {
   private buf: Buffer = EMPTY;
   private pos = 0;
+  // How many bytes after `pos` are known not to hold the current line's end,
+  // so a line arriving in many small chunks is scanned once; BLOCKED after a
+  // NUL byte, which hides the end for good (strchr).
+  private scanned = 0;
   // State of a multibulk request in progress: arguments still to read, those
   // read so far, and the length of the bulk whose header has been consumed.
   private remaining = 0;
@@ -46,7 +72,10 @@ export class RequestParser {
   /** True when the last request was sent inline (telnet style). */
   lastWasInline = false;
 
-  constructor(private readonly limits: ParserLimits) {}
+  constructor(
+    private readonly limits: ParserLimits,
+    private readonly auth: AuthState = ALWAYS_AUTHENTICATED,
+  ) {}
 
   feed(chunk: Buffer): void {
     if (this.big !== null) {
@@ -104,18 +133,54 @@ export class RequestParser {
     // Let a large fully consumed buffer be collected.
     this.buf = EMPTY;
     this.pos = 0;
+    this.scanned = 0;
+  }
+
+  /**
+   * The index of the byte `term` ending the line at `pos`, as strchr finds it:
+   * NOT_FOUND when it is not there (or a NUL comes first), WAIT when it is a
+   * CR with nothing after it yet. Header lines are a few bytes, so a plain
+   * loop beats a native indexOf call here.
+   */
+  private findLineEnd(term: number): number {
+    if (this.scanned === BLOCKED) return NOT_FOUND;
+    const buf = this.buf;
+    const start = this.pos;
+    const end = buf.length;
+    for (let i = start + this.scanned; i < end; i++) {
+      const b = buf[i]!;
+      if (b === term) {
+        if (term === CR && i + 1 >= end) {
+          this.scanned = i - start;
+          return WAIT;
+        }
+        this.scanned = 0;
+        return i;
+      }
+      if (b === 0) {
+        this.scanned = BLOCKED;
+        return NOT_FOUND;
+      }
+    }
+    this.scanned = end - start;
+    return NOT_FOUND;
   }
 
   private startMultibulk(): number {
     const buf = this.buf;
     const start = this.pos;
-    const cr = buf.indexOf(CR, start);
-    if (cr < 0 || cr + 1 >= buf.length) {
-      if (buf.length - start > INLINE_MAX_SIZE) throw new ProtocolError('too big mbulk count string');
+    const cr = this.findLineEnd(CR);
+    if (cr < 0) {
+      if (cr === NOT_FOUND && buf.length - start > INLINE_MAX_SIZE) {
+        throw new ProtocolError('too big mbulk count string');
+      }
       return INCOMPLETE;
     }
     const n = parseCount(buf, start + 1, cr);
     if (Number.isNaN(n) || n > 2147483647) throw new ProtocolError('invalid multibulk length');
+    if (n > UNAUTH_MAX_ARGS && !this.auth.authenticated) {
+      throw new ProtocolError('unauthenticated multibulk length');
+    }
     this.pos = cr + 2;
     if (n <= 0) return EMPTY_REQUEST;
     this.remaining = n;
@@ -126,20 +191,26 @@ export class RequestParser {
 
   private continueMultibulk(): string[] | null {
     const buf = this.buf;
-    const maxBulk = this.limits.maxBulkLen;
     while (this.remaining > 0) {
       if (this.bulkLen < 0) {
         const start = this.pos;
-        const cr = buf.indexOf(CR, start);
-        if (cr < 0 || cr + 1 >= buf.length) {
-          if (buf.length - start > INLINE_MAX_SIZE) throw new ProtocolError('too big bulk count string');
+        const cr = this.findLineEnd(CR);
+        if (cr < 0) {
+          if (cr === NOT_FOUND && buf.length - start > INLINE_MAX_SIZE) {
+            throw new ProtocolError('too big bulk count string');
+          }
           return null;
         }
         if (buf[start] !== DOLLAR) {
           throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[start]!)}'`);
         }
         const len = parseCount(buf, start + 1, cr);
-        if (Number.isNaN(len) || len < 0 || len > maxBulk) throw new ProtocolError('invalid bulk length');
+        if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkLen) {
+          throw new ProtocolError('invalid bulk length');
+        }
+        if (len > UNAUTH_MAX_BULK && !this.auth.authenticated) {
+          throw new ProtocolError('unauthenticated bulk length');
+        }
         this.pos = cr + 2;
         this.bulkLen = len;
       }
@@ -171,15 +242,14 @@ export class RequestParser {
   private parseInline(): string[] | null {
     const buf = this.buf;
     const start = this.pos;
-    const lf = buf.indexOf(LF, start);
+    const lf = this.findLineEnd(LF);
     if (lf < 0) {
       if (buf.length - start > INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
       return null;
     }
     let end = lf;
     if (end > start && buf[end - 1] === CR) end--;
-    if (end - start > INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
-    const args = splitArgs(buf.latin1Slice(start, end));
+    const args = end === start ? NO_ARGS : splitArgs(buf.latin1Slice(start, end));
     if (args === null) throw new ProtocolError('unbalanced quotes in request');
     this.pos = lf + 1;
     return args;
@@ -187,15 +257,24 @@ export class RequestParser {
 }
 
 const EMPTY = Buffer.alloc(0);
+const NO_ARGS: string[] = [];
+const BLOCKED = -1;
 const INCOMPLETE = 0;
 const EMPTY_REQUEST = 1;
 const STARTED = 2;
 
+// string2ll accepts at most 20 characters; past 19 digits only these bounds fit.
+const INT64_MAX_DIGITS = '9223372036854775807';
+const INT64_MIN_DIGITS = '9223372036854775808';
+
 /**
  * Parse the decimal between start and end the way string2ll does (optional
- * '-', no '+', no leading zeros). NaN when it is not such a number.
+ * '-', no '+', no leading zeros, int64 range). NaN when it is not such a
+ * number. Values beyond 2^53 are approximate, which is harmless: every
+ * caller refuses anything that large, and the exact int64 range check below
+ * decides what is refused with which error.
  */
-function parseCount(buf: Buffer, start: number, end: number): number {
+export function parseCount(buf: Buffer, start: number, end: number): number {
   if (start >= end || end - start > 20) return NaN;
   let i = start;
   let neg = false;
@@ -205,11 +284,14 @@ function parseCount(buf: Buffer, start: number, end: number): number {
     if (i === end) return NaN;
   }
   if (buf[i] === 48) return end - i === 1 && !neg ? 0 : NaN;
+  const digits = end - i;
+  if (digits > 19) return NaN;
   let v = 0;
-  for (; i < end; i++) {
-    const d = buf[i]! - 48;
+  for (let j = i; j < end; j++) {
+    const d = buf[j]! - 48;
     if (d < 0 || d > 9) return NaN;
     v = v * 10 + d;
   }
+  if (digits === 19 && buf.latin1Slice(i, end) > (neg ? INT64_MIN_DIGITS : INT64_MAX_DIGITS)) return NaN;
   return neg ? -v : v;
 }

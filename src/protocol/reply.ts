@@ -27,12 +27,19 @@ export class ReplyWriter {
   /** Error replies written since the last reset, by error code (for INFO errorstats). */
   onError: ((code: string) => void) | null = null;
 
-  /** The bytes written so far as a new Buffer, and an empty writer. */
+  /** The bytes written so far as a Buffer the caller owns, and an empty writer. */
   take(): Buffer {
-    const out = Buffer.allocUnsafe(this.len);
-    this.buf.copy(out, 0, 0, this.len);
+    const n = this.len;
     this.len = 0;
-    if (this.buf.length > KEEP_MAX) this.buf = Buffer.allocUnsafeSlow(INITIAL);
+    if (this.buf.length > KEEP_MAX) {
+      // A big batch (a large value, a long pipeline): hand the buffer itself
+      // over rather than copy megabytes, and start again small.
+      const out = this.buf.subarray(0, n);
+      this.buf = Buffer.allocUnsafeSlow(INITIAL);
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    this.buf.copy(out, 0, 0, n);
     return out;
   }
 
@@ -110,10 +117,7 @@ export class ReplyWriter {
     this.len += this.buf.latin1Write(msg, this.len);
     this.buf[this.len++] = 13;
     this.buf[this.len++] = 10;
-    if (this.onError !== null) {
-      const sp = msg.indexOf(' ');
-      this.onError(sp < 0 ? msg : msg.slice(0, sp));
-    }
+    if (this.onError !== null) this.onError(errorCode(msg));
   }
 
   integer(n: number | bigint): void {
@@ -225,4 +229,14 @@ export class ReplyWriter {
     this.array(items.length);
     for (const s of items) this.bulk(s);
   }
+}
+
+/**
+ * The code INFO errorstats counts an error under, as afterErrorReply finds
+ * it: the word before the first space within the first 32 bytes of the
+ * reply ("-" included), else ERR.
+ */
+export function errorCode(msg: string): string {
+  const sp = msg.indexOf(' ');
+  return sp >= 0 && sp < 31 ? msg.slice(0, sp) : 'ERR';
 }
