@@ -151,20 +151,26 @@ export async function startRealRedis(extraArgs: string[] = []): Promise<{ port: 
   const dir = mkdtempSync(join(tmpdir(), 'real-redis-'));
   const child: ChildProcess = spawn('redis-server', [
     '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--dir', dir, '--logfile', '', '--loglevel', 'warning', ...extraArgs,
-  ], { stdio: 'ignore' });
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    try {
-      const c = await RawClient.connect(port);
-      const r = await c.call('PING');
-      c.close();
-      if (r === 'PONG') break;
-    } catch {
-      if (Date.now() > deadline) throw new Error('redis-server did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+    '--dir', dir, '--logfile', '', '--loglevel', 'notice', ...extraArgs,
+  ], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // Ready when Redis logs so (whatever its options, e.g. requirepass); no polling.
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 10000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}:\n${out}`));
+    });
+  });
   return {
     port,
     async close() {

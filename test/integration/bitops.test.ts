@@ -18,6 +18,9 @@ class FakeSet extends RObject {
   encoding(): string {
     return 'hashtable';
   }
+  clone(): FakeSet {
+    return new FakeSet();
+  }
 }
 
 type Cmd = (string | number)[];

@@ -1,5 +1,5 @@
 // The embedding API: startServer on port 0, a handle with the port, close().
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../../src/index.js';
 import { ManualClock } from '../../src/keyspace/clock.js';

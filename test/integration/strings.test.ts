@@ -2,7 +2,7 @@
 // bytes for many sequences, errors included), TTL behaviour with a manual
 // clock, value representations, and a few commands through ioredis.
 
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RObject, RawString, encodingOf } from '../../src/keyspace/types.js';
 import type { ValueType } from '../../src/keyspace/types.js';
@@ -20,6 +20,9 @@ class FakeList extends RObject {
   }
   encoding(): string {
     return 'quicklist';
+  }
+  clone(): FakeList {
+    return new FakeList();
   }
 }
 
