@@ -267,34 +267,29 @@ const OBJECT_HELP = [
 
 // ---------------------------------------------------------------- commands
 
+/** DEL and UNLINK: the number of keys that existed and were removed. */
+function deleteKeys(c: Client, argv: string[]): void {
+  const db = c.db;
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) {
+    const k = argv[i]!;
+    // The lookup first: an expired key is reclaimed as such, not counted.
+    if (db.get(k) !== undefined && db.delete(k)) n++;
+  }
+  c.w.integer(n);
+}
+
 export const keyCommands: CommandSpec[] = [
   {
     name: 'del', arity: -2, flags: ['write'], keys: ALL_KEYS,
     syntax: 'DEL key [key ...]',
-    handler(c, argv) {
-      const db = c.db;
-      let n = 0;
-      for (let i = 1; i < argv.length; i++) {
-        const k = argv[i]!;
-        // The lookup first: an expired key is reclaimed as such, not counted.
-        if (db.get(k) !== undefined && db.delete(k)) n++;
-      }
-      c.w.integer(n);
-    },
+    handler: deleteKeys,
   },
   {
     name: 'unlink', arity: -2, flags: ['write', 'fast'], keys: ALL_KEYS,
     syntax: 'UNLINK key [key ...]',
-    handler(c, argv) {
-      // Freeing is the garbage collector's job, so UNLINK is DEL.
-      const db = c.db;
-      let n = 0;
-      for (let i = 1; i < argv.length; i++) {
-        const k = argv[i]!;
-        if (db.get(k) !== undefined && db.delete(k)) n++;
-      }
-      c.w.integer(n);
-    },
+    // Freeing is the garbage collector's job, so UNLINK is DEL.
+    handler: deleteKeys,
   },
   {
     name: 'exists', arity: -2, flags: ['readonly', 'fast'], keys: ALL_KEYS,
