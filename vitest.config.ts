@@ -8,5 +8,6 @@ export default defineConfig({
     // Integration files each start their own servers on port 0; two workers fit two cores.
     pool: 'forks',
     maxWorkers: 2,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
