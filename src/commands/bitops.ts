@@ -49,28 +49,41 @@ interface BitTarget {
   r: RawString;
   /** The key did not exist: the caller stores `r` when done. */
   fresh: boolean;
-  /** The string was created or lengthened. */
-  grew: boolean;
+  /** The change was already signalled (the string was lengthened). */
+  signalled: boolean;
 }
 
-/** lookupStringForBitCommand: a RawString long enough to hold bit `maxBit`. */
+/**
+ * lookupStringForBitCommand: a RawString long enough to hold bit `maxBit`.
+ * Growing an existing value is a change, signalled before it is made;
+ * `signalled` says so, so that the caller signals a later edit only once.
+ */
 function bitTarget(db: Database, key: string, maxBit: number): BitTarget {
   const v = checkString(db.get(key));
   const size = Math.floor(maxBit / 8) + 1;
   if (v === undefined) {
     const r = new RawString('', size);
     r.grow(size);
-    return { r, fresh: true, grew: true };
+    return { r, fresh: true, signalled: false };
   }
   const r = unshare(db, key, v);
-  const old = r.len;
-  if (size > old) r.grow(size);
-  return { r, fresh: false, grew: r.len !== old };
+  if (size <= r.len) return { r, fresh: false, signalled: false };
+  db.modified(key);
+  r.grow(size);
+  return { r, fresh: false, signalled: true };
 }
 
+/** Call before editing the target's bytes. */
+function willEdit(db: Database, key: string, t: BitTarget): void {
+  if (!t.fresh && !t.signalled) {
+    db.modified(key);
+    t.signalled = true;
+  }
+}
+
+/** A new string is stored once its bytes are written. */
 function commit(db: Database, key: string, t: BitTarget): void {
   if (t.fresh) db.set(key, t.r);
-  else db.modified(key);
 }
 
 const POPCOUNT = new Uint8Array(256);
@@ -263,6 +276,7 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCommand: boolean): v
       w.nullBulk();
     } else {
       w.integer(small(reply));
+      willEdit(db, key, target!);
       setField(target!.r.buf, f.offset, f.bits, next);
     }
   }
@@ -304,8 +318,10 @@ export const bitCommands: CommandSpec[] = [
       const byte = Math.floor(offset / 8);
       const mask = 1 << (7 - (offset & 7));
       const old = (buf[byte]! & mask) !== 0 ? 1 : 0;
-      // Unchanged bits of an existing string are not a modification.
-      if (t.grew || old !== on) {
+      // Unchanged bits of an existing string that kept its length are not a
+      // modification.
+      if (t.fresh || t.signalled || old !== on) {
+        willEdit(c.db, key, t);
         if (on === 1) buf[byte]! |= mask;
         else buf[byte]! &= ~mask & 0xff;
         commit(c.db, key, t);

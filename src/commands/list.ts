@@ -53,16 +53,13 @@ function pop(c: Client, argv: string[], head: boolean): void {
     else c.w.nullBulk();
     return;
   }
-  if (count < 0) {
-    c.w.bulk(head ? list.popHead()! : list.popTail()!);
-  } else {
-    const n = Math.min(count, list.length);
-    c.w.array(n);
-    for (let i = 0; i < n; i++) c.w.bulk(head ? list.popHead()! : list.popTail()!);
-    if (n === 0) return;
-  }
-  if (list.length === 0) c.db.delete(key);
-  else c.db.modified(key);
+  const n = count < 0 ? 1 : Math.min(count, list.length);
+  if (count >= 0) c.w.array(n);
+  if (n === 0) return;
+  c.db.modified(key);
+  for (let i = 0; i < n; i++) c.w.bulk(head ? list.popHead()! : list.popTail()!);
+  // Redis deletes a list that becomes empty; the change was signalled above.
+  if (list.length === 0) c.db.delete(key, false);
 }
 
 export const listCommands: CommandSpec[] = [

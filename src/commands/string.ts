@@ -357,8 +357,8 @@ export const stringCommands: CommandSpec[] = [
       }
       checkStringLength(c, stringLength(v), add.length);
       const r = unshare(db, key, v, add.length);
-      r.append(add);
       db.modified(key);
+      r.append(add);
       c.w.integer(r.len);
     },
   },
@@ -409,8 +409,8 @@ export const stringCommands: CommandSpec[] = [
       }
       checkStringLength(c, offset, value.length);
       const r = unshare(db, key, v);
-      r.writeAt(offset, value);
       db.modified(key);
+      r.writeAt(offset, value);
       c.w.integer(r.len);
     },
   },

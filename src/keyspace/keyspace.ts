@@ -12,7 +12,8 @@
 // database's expires with a persistent iterator, Redis 6+ style, repeating
 // while more than a quarter of a sample had expired, within a time budget).
 //
-// Every change to a key goes through Database.modified → Keyspace.keyModified:
+// Every change to a key goes through Database.modified → Keyspace.keyModified,
+// before the change is made (so a hook can still see the old value):
 // it counts `dirty` (what the dispatcher uses to decide whether to propagate a
 // write) and calls the registered hooks, which is where WATCH, keyspace
 // notifications, client tracking and snapshot protection plug in. An expiry
@@ -75,20 +76,28 @@ export class Database {
 
   /** Store a value, replacing any other; drops the TTL unless keepTtl. */
   set(key: string, value: Value, keepTtl = false): void {
+    this.modified(key);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
-    this.modified(key);
   }
 
-  /** Delete a key; true when it existed. */
-  delete(key: string): boolean {
-    if (!this.dict.delete(key)) return false;
+  /**
+   * Delete a key; true when it existed. `signal` false is for a key whose
+   * change was already signalled by the same command (a list popped empty).
+   */
+  delete(key: string, signal = true): boolean {
+    if (!this.dict.has(key)) return false;
+    if (signal) this.modified(key);
+    this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
-    this.modified(key);
     return true;
   }
 
-  /** Signal an in-place change to the value of `key` (or its TTL). */
+  /**
+   * Signal a change to the value of `key` (or its TTL). Call it BEFORE
+   * changing a value in place: hooks see the key as it was, which is what a
+   * snapshot in progress needs to save the old value.
+   */
   modified(key: string): void {
     this.ks.keyModified(this, key);
   }
@@ -100,14 +109,15 @@ export class Database {
 
   /** Set an absolute expiry on an existing key. */
   setExpire(key: string, when: number): void {
-    this.expires.set(key, when);
     this.modified(key);
+    this.expires.set(key, when);
   }
 
   /** Remove the TTL; true when there was one. */
   persist(key: string): boolean {
-    if (this.expires.size === 0 || !this.expires.delete(key)) return false;
+    if (this.expires.size === 0 || !this.expires.has(key)) return false;
     this.modified(key);
+    this.expires.delete(key);
     return true;
   }
 
@@ -120,13 +130,14 @@ export class Database {
   }
 
   private deleteExpired(key: string): void {
+    // Hooks (WATCH, tracking, a snapshot in progress) see the change, first,
+    // but it is not the command's write: Redis leaves `dirty` alone here, so
+    // a GET that meets an expired key is not propagated; onExpired propagates
+    // the deletion as a DEL.
+    this.ks.keyModified(this, key, false);
     this.dict.delete(key);
     this.expires.delete(key);
     this.ks.stats.expiredKeys++;
-    // Hooks (WATCH, tracking) see the change, but it is not the command's
-    // write: Redis leaves `dirty` alone here, so a GET that meets an expired
-    // key is not propagated; onExpired propagates the deletion as a DEL.
-    this.ks.keyModified(this, key, false);
     this.ks.onExpired?.(this, key);
   }
 
