@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Resident memory after N small keys (default 1,000,000), real redis-server vs
-# mini-redis, loaded identically with `redis-cli --pipe` (SET key:<n> <n>).
+# mini-redis, loaded identically: LOAD=pipe (default) sends SET key:<n> <n>
+# with `redis-cli --pipe`; LOAD=bench runs `redis-benchmark -t set -r N`
+# (random keys key:000000xxxxxx, value "xxx"; about 0.95 N distinct keys).
 # Prints each server's RSS and the ratio mini-redis/Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,14 +18,20 @@ awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) { k = "key:" i; v = i; printf "*3
 
 redis-server --port "$RPORT" --save '' --appendonly no --dir "$WORK" --logfile '' >/dev/null &
 pids+=($!)
-node ${NODE_FLAGS:---max-semi-space-size=4} bin/mini-redis-server.js --port "$MPORT" --dir "$WORK" --save '' >/dev/null &
+node ${NODE_FLAGS:---max-semi-space-size=8 --optimize-for-size} bin/mini-redis-server.js --port "$MPORT" --dir "$WORK" --save '' >/dev/null &
 pids+=($!)
 for p in "$RPORT" "$MPORT"; do
   until redis-cli -p "$p" PING >/dev/null 2>&1; do sleep 0.1; done
 done
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
 r0=$(rss "${pids[0]}"); m0=$(rss "${pids[1]}")
-for p in "$RPORT" "$MPORT"; do redis-cli -p "$p" --pipe < "$WORK/load.resp" | tail -1; done
+for p in "$RPORT" "$MPORT"; do
+  if [ "${LOAD:-pipe}" = bench ]; then
+    redis-benchmark -p "$p" -t set -n $((N * 3)) -r "$N" -P 16 -q >/dev/null 2>&1
+  else
+    redis-cli -p "$p" --pipe < "$WORK/load.resp" | tail -1
+  fi
+done
 sleep 1
 r1=$(rss "${pids[0]}"); m1=$(rss "${pids[1]}")
 echo "keys: redis $(redis-cli -p "$RPORT" DBSIZE)  mini-redis $(redis-cli -p "$MPORT" DBSIZE)"

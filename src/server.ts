@@ -214,6 +214,7 @@ export class Server {
     if (c.closed || c.paused) return;
     const w = this.writer;
     w.resp = c.resp;
+    this.dispatcher.startBatch();
     try {
       while (!c.closeAfterReply) {
         const argv = c.parser.next();

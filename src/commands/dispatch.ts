@@ -20,8 +20,15 @@ export class Dispatcher {
   /** Error replies by code (ERR, WRONGTYPE ...) for INFO errorstats. */
   readonly errorStats = new Map<string, number>();
   totalErrorReplies = 0;
+  /** End of the last timed call; reset by `startBatch` when input arrives. */
+  private lastTick = 0;
 
   constructor(readonly table: CommandTable) {}
+
+  /** Called when a batch of requests starts, so that idle time is not counted. */
+  startBatch(): void {
+    this.lastTick = performance.now();
+  }
 
   countError(code: string): void {
     this.totalErrorReplies++;
@@ -74,7 +81,6 @@ export class Dispatcher {
     const ks = c.server.keyspace;
     const dirty = ks.dirty;
     const stats = cmd.stats;
-    const start = performance.now();
     try {
       cmd.handler!(c, argv);
     } catch (e) {
@@ -89,7 +95,12 @@ export class Dispatcher {
         c.w.error(`ERR internal error in '${cmd.fullName}': ${(e as Error).message}`);
       }
     }
-    stats.usec += (performance.now() - start) * 1000;
+    // One clock read per command: a call is timed from the end of the
+    // previous one in the same batch (so its parsing is included), which
+    // halves the cost of timing on the hot path.
+    const end = performance.now();
+    stats.usec += (end - this.lastTick) * 1000;
+    this.lastTick = end;
     stats.calls++;
     this.totalCommands++;
     c.lastCommand = cmd.fullName;

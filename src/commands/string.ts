@@ -201,9 +201,10 @@ function setCommand(c: Client, argv: string[]): void {
 }
 
 function getCommand(c: Client, argv: string[]): void {
-  const v = c.db.read(argv[1]!);
+  const v = c.db.readStored(argv[1]!);
   if (v === undefined) c.w.nullBulk();
   else if (typeof v === 'string') c.w.bulk(v);
+  else if (typeof v === 'number') c.w.bulkInt(v);
   else if (v instanceof RawString) c.w.bulkBytes(v.buf, v.len);
   else throw new RedisError(E.WRONGTYPE);
 }
@@ -477,9 +478,10 @@ const LD_ZERO: LongDouble = { neg: false, m: 0n, e: 0, inf: false };
 /** incrDecrCommand. The TTL is kept (dbOverwrite), the result stored as a plain string. */
 function incrDecr(c: Client, key: string, incr: Int): void {
   const db = c.db;
-  const v = db.get(key);
+  const v = db.getStored(key);
   let cur: Int | null;
   if (v === undefined) cur = 0;
+  else if (typeof v === 'number') cur = v;
   else if (typeof v === 'string') cur = parseInt64(v);
   else if (v instanceof RawString) cur = parseInt64(v.toString());
   else throw new RedisError(E.WRONGTYPE);
@@ -492,7 +494,7 @@ function incrDecr(c: Client, key: string, incr: Int): void {
     r = addInt64(cur, incr);
   }
   if (r === null) throw new RedisError(E.OVERFLOW);
-  db.set(key, String(r), true);
+  db.set(key, typeof r === 'number' ? r : String(r), true);
   c.w.integer(r);
 }
 

@@ -23,8 +23,8 @@
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { globMatch } from './glob.js';
-import type { Value, ValueType } from './types.js';
-import { typeOf } from './types.js';
+import type { Stored, Value, ValueType } from './types.js';
+import { encodeStored, typeOf } from './types.js';
 
 export type KeyHook = (db: Database, key: string) => void;
 
@@ -38,7 +38,7 @@ export interface KeyspaceStats {
 }
 
 export class Database {
-  dict = new Map<string, Value>();
+  dict = new Map<string, Stored>();
   expires = new Map<string, number>();
   /** Where the active expiry cycle resumes in `expires`. */
   expireIter: IterableIterator<[string, number]> | null = null;
@@ -55,15 +55,27 @@ export class Database {
 
   /** lookupKeyWrite: the value, after deleting the key if it has expired. */
   get(key: string): Value | undefined {
+    const v = this.getStored(key);
+    return typeof v === 'number' ? String(v) : v;
+  }
+
+  /** lookupKeyRead: as get, and counts keyspace hits and misses. */
+  read(key: string): Value | undefined {
+    const v = this.readStored(key);
+    return typeof v === 'number' ? String(v) : v;
+  }
+
+  /** As get, but an integer-encoded string comes as its number (GET, INCR). */
+  getStored(key: string): Stored | undefined {
     const v = this.dict.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     return v;
   }
 
-  /** lookupKeyRead: as get, and counts keyspace hits and misses. */
-  read(key: string): Value | undefined {
-    const v = this.get(key);
+  /** As read, but an integer-encoded string comes as its number. */
+  readStored(key: string): Stored | undefined {
+    const v = this.getStored(key);
     if (v === undefined) this.ks.stats.keyspaceMisses++;
     else this.ks.stats.keyspaceHits++;
     return v;
@@ -74,10 +86,13 @@ export class Database {
     return this.get(key) !== undefined;
   }
 
-  /** Store a value, replacing any other; drops the TTL unless keepTtl. */
-  set(key: string, value: Value, keepTtl = false): void {
+  /**
+   * Store a value, replacing any other; drops the TTL unless keepTtl. A
+   * number is an integer string given as its (safe integer) value.
+   */
+  set(key: string, value: Value | number, keepTtl = false): void {
     this.modified(key);
-    this.dict.set(key, value);
+    this.dict.set(key, typeof value === 'number' ? value : encodeStored(value));
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
   }
 
@@ -203,7 +218,7 @@ export class Database {
 
 interface ScanState {
   db: Database;
-  dict: Map<string, Value>;
+  dict: Map<string, Stored>;
   iter: IterableIterator<string>;
 }
 

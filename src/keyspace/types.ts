@@ -81,8 +81,33 @@ export class RawString extends RObject {
 
 export type Value = string | RObject;
 
-export function typeOf(v: Value): ValueType {
-  return typeof v === 'string' ? 'string' : v.type;
+/**
+ * What the dictionary holds: a Value, or a number for a string that is a
+ * canonical integer (Redis's "int" encoding). A V8 small integer costs no
+ * memory beyond its Map slot, where even a short string costs 24 bytes, and
+ * INCR on it needs no parsing. Database.get turns it back into its string,
+ * so only code that reads the dictionary directly sees numbers.
+ */
+export type Stored = Value | number;
+
+/** The form in which a value is stored: canonical integer strings become numbers. */
+export function encodeStored(v: Value): Stored {
+  // Only up to 15 characters: such integers are exact doubles, and longer
+  // strings are rarely integers worth the parse.
+  if (typeof v !== 'string' || v.length > 15 || v.length === 0) return v;
+  const c = v.charCodeAt(0);
+  if ((c < 48 || c > 57) && c !== 45) return v;
+  const n = parseInt64(v);
+  return typeof n === 'number' ? n : v;
+}
+
+/** The Value of a stored entry. */
+export function decodeStored(v: Stored): Value {
+  return typeof v === 'number' ? String(v) : v;
+}
+
+export function typeOf(v: Stored): ValueType {
+  return typeof v === 'string' || typeof v === 'number' ? 'string' : v.type;
 }
 
 export function isString(v: Value): v is string | RawString {
@@ -99,7 +124,8 @@ export function stringLength(v: string | RawString): number {
 }
 
 /** OBJECT ENCODING of a value, with Redis's rules for strings. */
-export function encodingOf(v: Value): string {
+export function encodingOf(v: Stored): string {
+  if (typeof v === 'number') return 'int';
   if (typeof v !== 'string') return v.encoding();
   if (v.length <= 20 && parseInt64(v) !== null) return 'int';
   return v.length <= 44 ? 'embstr' : 'raw';

@@ -148,6 +148,22 @@ export class ReplyWriter {
     this.buf[this.len++] = 10;
   }
 
+  /** A bulk string holding the decimal digits of a safe integer (int-encoded values). */
+  bulkInt(n: number): void {
+    if (n >= 0 && n < 10) {
+      this.ensure(7);
+      this.buf[this.len++] = 36; // $
+      this.buf[this.len++] = 49; // 1
+      this.buf[this.len++] = 13;
+      this.buf[this.len++] = 10;
+      this.buf[this.len++] = 48 + n;
+      this.buf[this.len++] = 13;
+      this.buf[this.len++] = 10;
+      return;
+    }
+    this.bulk(String(n));
+  }
+
   /** A bulk string from `n` bytes of a Buffer (raw-encoded string values). */
   bulkBytes(b: Buffer, n: number = b.length): void {
     this.ensure(n + 24);

@@ -3,11 +3,12 @@
 // what a snapshot in progress needs to save).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ListValue } from '../../src/keyspace/list.js';
-import { RawString, type Value } from '../../src/keyspace/types.js';
+import { RawString, type Stored } from '../../src/keyspace/types.js';
 import { ManualClock, RawClient, startTestServer, type TestServer } from '../helpers/server.js';
 
-function show(v: Value | undefined): string {
+function show(v: Stored | undefined): string {
   if (v === undefined) return '(none)';
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return v;
   if (v instanceof RawString) return v.toString();
   if (v instanceof ListValue) return `list:${Array.from({ length: v.length }, (_, i) => v.at(i)).join(',')}`;

@@ -458,9 +458,26 @@ describe('string commands on mini-redis', () => {
     expect(db().dict.has('g')).toBe(false);
   });
 
-  it('stores SET values as the argument string and edits in place as RawString', async () => {
+  it('stores SET values as the argument string (integers as numbers) and edits in place as RawString', async () => {
     await c.call('SET', 'e1', '12345');
-    expect(db().dict.get('e1')).toBe('12345');
+    // Redis's int encoding: a canonical integer is kept as a number.
+    expect(db().dict.get('e1')).toBe(12345);
+    await c.call('SET', 'e0', '012');
+    expect(db().dict.get('e0')).toBe('012');
+    await c.call('SET', 'e9', '1234567890123456');
+    expect(db().dict.get('e9')).toBe('1234567890123456');
+    expect(await c.call('GET', 'e9')).toBe('1234567890123456');
+    for (const v of ['0', '7', '-1', '10', '999999999999999', '-999999999999999', '-0', '+1', ' 1']) {
+      await c.call('SET', 'ei', v);
+      expect(await c.callRaw('GET', 'ei')).toBe(`$${v.length}\r\n${v}\r\n`);
+      expect(await c.call('STRLEN', 'ei')).toBe(v.length);
+    }
+    expect(await c.call('INCRBY', 'ei2', 9007199254740990)).toBe(9007199254740990);
+    expect(db().dict.get('ei2')).toBe(9007199254740990);
+    expect(await c.call('INCR', 'ei2')).toBe(9007199254740991);
+    expect(await c.call('INCR', 'ei2')).toBe(9007199254740992n);
+    expect(db().dict.get('ei2')).toBe('9007199254740992');
+    expect(await c.call('GET', 'ei2')).toBe('9007199254740992');
     expect(encodingOf(db().dict.get('e1')!)).toBe('int');
     await c.call('SET', 'e2', 'x'.repeat(44));
     expect(encodingOf(db().dict.get('e2')!)).toBe('embstr');
@@ -478,7 +495,7 @@ describe('string commands on mini-redis', () => {
     expect(db().dict.get('e4')).toBe(v);
     expect(await c.call('GET', 'e4')).toBe('aZcdefghi');
     expect(await c.call('INCR', 'e1')).toBe(12346);
-    expect(db().dict.get('e1')).toBe('12346');
+    expect(db().dict.get('e1')).toBe(12346);
     await c.call('SETRANGE', 'e5', 2, 'x');
     expect(db().dict.get('e5')).toBeInstanceOf(RawString);
     expect(await c.callRaw('GET', 'e5')).toBe('$3\r\n\x00\x00x\r\n');
