@@ -711,6 +711,9 @@ export const serverCommands: CommandSpec[] = [
       // No reply: the connection closes with the server, and requests
       // pipelined after this one are not run.
       c.closeAfterReply = true;
+      // Replies to the requests before this one in the same batch are in
+      // flight: write them before the shutdown closes this client.
+      c.server.flush(c);
       void c.server.shutdown('User requested shutdown', flags);
     },
   },

@@ -76,6 +76,23 @@ describe('mini-redis-server', () => {
     await c.waitClosed();
   });
 
+  it('SHUTDOWN answers what came before it, closes clients and exits 0', async () => {
+    const port = await freePort();
+    const r = run(['--port', String(port), '--dir', mkdtempSync(join(tmpdir(), 'cli-'))]);
+    await waitFor(r, 'Ready to accept connections');
+    const other = await RawClient.connect(port);
+    expect(await other.call('PING')).toBe('PONG');
+    const c = await RawClient.connect(port);
+    c.write('SET a 1\r\nGET a\r\nSHUTDOWN NOSAVE\r\nGET a\r\n');
+    expect(await c.readRaw()).toBe('+OK\r\n');
+    expect(await c.readRaw()).toBe('$1\r\n1\r\n');
+    await c.waitClosed();
+    expect(c.pending()).toBe('');
+    await other.waitClosed();
+    expect(await r.exit).toBe(0);
+    expect(r.out()).toContain('ready to exit, bye bye');
+  });
+
   it('exits 0 on SIGINT', async () => {
     const port = await freePort();
     const r = run(['--port', String(port), '--dir', mkdtempSync(join(tmpdir(), 'cli-'))]);
