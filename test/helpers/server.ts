@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { startServer, type ServerHandle, type StartOptions } from '../../src/index.js';
 import { ManualClock } from '../../src/keyspace/clock.js';
 import { encodeCommand, parseReply, type Reply } from './resp.js';
@@ -202,4 +203,20 @@ export async function differential(
     b.close();
   }
   return { ours, theirs };
+}
+
+/**
+ * Assert that mini-redis and real Redis give the same raw reply to each
+ * command, naming the command in a failure. HELLO's reply holds the
+ * connection id, which differs, so it is not compared.
+ */
+export async function expectSameReplies(
+  ourPort: number, redisPort: number, commands: readonly (string | number)[][],
+): Promise<void> {
+  const { ours, theirs } = await differential(ourPort, redisPort, commands);
+  const shown = (replies: string[]) => commands.map((c, i) => [
+    c.join(' ').slice(0, 140),
+    String(c[0]).toUpperCase() === 'HELLO' ? '' : replies[i],
+  ]);
+  expect(shown(ours)).toEqual(shown(theirs));
 }

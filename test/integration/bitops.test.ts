@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RObject, RawString } from '../../src/keyspace/types.js';
 import type { ValueType } from '../../src/keyspace/types.js';
 import {
-  HAVE_REDIS_SERVER, RawClient, differential, startRealRedis, startTestServer, type TestServer,
+  HAVE_REDIS_SERVER, RawClient, differential, expectSameReplies, startRealRedis, startTestServer, type TestServer,
 } from '../helpers/server.js';
 
 if (!HAVE_REDIS_SERVER) console.warn('skipping bit differential tests: redis-server not installed');
@@ -52,13 +52,8 @@ describe.skipIf(!HAVE_REDIS_SERVER)('bit commands: differential against redis-se
     return `b${n++}:`;
   }
 
-  async function same(cmds: Cmd[]): Promise<void> {
-    const { ours, theirs } = await differential(srv.port, real.port, cmds);
-    const shown = (r: string, c: Cmd) => (String(c[0]).toUpperCase() === 'HELLO' ? '' : r);
-    const a = cmds.map((c, i) => [c.join(' ').slice(0, 140), shown(ours[i]!, c)]);
-    const b = cmds.map((c, i) => [c.join(' ').slice(0, 140), shown(theirs[i]!, c)]);
-    expect(a).toEqual(b);
-  }
+  const same = (cmds: Cmd[]) => expectSameReplies(srv.port, real.port, cmds);
+
 
   it('GETBIT and SETBIT', async () => {
     const k = p();

@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  differential, HAVE_REDIS_SERVER, ManualClock, RawClient, startRealRedis, startTestServer, type TestServer,
+  expectSameReplies, HAVE_REDIS_SERVER, ManualClock, RawClient, startRealRedis, startTestServer, type TestServer,
 } from '../helpers/server.js';
 
 if (!HAVE_REDIS_SERVER) console.warn('skipping expire differential tests: redis-server not installed');
@@ -234,10 +234,7 @@ describe.skipIf(!HAVE_REDIS_SERVER)('expiry vs real Redis', () => {
     await real.close();
   });
 
-  async function same(cmds: Cmd[]): Promise<void> {
-    const { ours, theirs } = await differential(srv.port, real.port, [['FLUSHALL'], ...cmds]);
-    for (let i = 1; i < ours.length; i++) expect([cmds[i - 1], ours[i]]).toEqual([cmds[i - 1], theirs[i]]);
-  }
+  const same = (cmds: Cmd[]) => expectSameReplies(srv.port, real.port, [['FLUSHALL'], ...cmds]);
 
   it('option parsing errors and their order', async () => {
     const cmds: Cmd[] = [['SET', 'k', 'v']];

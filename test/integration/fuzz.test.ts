@@ -10,6 +10,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, startTestServer, type TestServer } from '../helpers/server.js';
 import { encodeCommand, parseReply } from '../helpers/resp.js';
+import { rng } from '../helpers/rng.js';
 
 // FUZZ_SEED, FUZZ_ROUNDS and FUZZ_MS allow longer hunts outside the suite.
 const FUZZ_CLIENTS = 4;
@@ -17,17 +18,6 @@ const SEED_BASE = Number(process.env.FUZZ_SEED ?? 0);
 const ROUNDS_PER_CLIENT = Number(process.env.FUZZ_ROUNDS ?? 250);
 const TIME_BUDGET_MS = Number(process.env.FUZZ_MS ?? 4000);
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, n: number) => Math.floor(r() * n);

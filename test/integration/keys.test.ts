@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RObject, type ValueType } from '../../src/keyspace/types.js';
 import type { Reply } from '../helpers/resp.js';
 import {
-  differential, HAVE_REDIS_SERVER, RawClient, startRealRedis, startTestServer, type TestServer,
+  expectSameReplies, HAVE_REDIS_SERVER, RawClient, startRealRedis, startTestServer, type TestServer,
 } from '../helpers/server.js';
 
 if (!HAVE_REDIS_SERVER) console.warn('skipping key command differential tests: redis-server not installed');
@@ -265,10 +265,7 @@ describe.skipIf(!HAVE_REDIS_SERVER)('key commands vs real Redis', () => {
   });
 
   /** Same bytes for every reply. */
-  async function same(cmds: Cmd[]): Promise<void> {
-    const { ours, theirs } = await differential(srv.port, real.port, [['FLUSHALL'], ...cmds]);
-    for (let i = 1; i < ours.length; i++) expect([cmds[i - 1], ours[i]]).toEqual([cmds[i - 1], theirs[i]]);
-  }
+  const same = (cmds: Cmd[]) => expectSameReplies(srv.port, real.port, [['FLUSHALL'], ...cmds]);
 
   /** Same replies, with every array's elements compared as a sorted list (KEYS, SCAN order). */
   async function sameUnordered(cmds: Cmd[]): Promise<void> {

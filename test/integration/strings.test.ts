@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RObject, RawString, encodingOf } from '../../src/keyspace/types.js';
 import type { ValueType } from '../../src/keyspace/types.js';
 import {
-  HAVE_REDIS_SERVER, ManualClock, RawClient, differential, startRealRedis, startTestServer,
+  HAVE_REDIS_SERVER, ManualClock, RawClient, differential, expectSameReplies, startRealRedis, startTestServer,
   type TestServer,
 } from '../helpers/server.js';
 
@@ -57,14 +57,8 @@ describe.skipIf(!HAVE_REDIS_SERVER)('string commands: differential against redis
     r.close();
   }
 
-  async function same(cmds: Cmd[]): Promise<void> {
-    const { ours, theirs } = await differential(srv.port, real.port, cmds);
-    // HELLO's reply has the connection id, which differs.
-    const shown = (r: string, c: Cmd) => (String(c[0]).toUpperCase() === 'HELLO' ? '' : r);
-    const a = cmds.map((c, i) => [c.join(' ').slice(0, 120), shown(ours[i]!, c)]);
-    const b = cmds.map((c, i) => [c.join(' ').slice(0, 120), shown(theirs[i]!, c)]);
-    expect(a).toEqual(b);
-  }
+  const same = (cmds: Cmd[]) => expectSameReplies(srv.port, real.port, cmds);
+
 
   it('SET/GET basics, binary values, empty values', async () => {
     const k = p();

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../src/errors.js';
 import { BIG_BULK, INLINE_MAX_SIZE, RequestParser, parseCount, type AuthState } from '../../src/protocol/parser.js';
+import { rng } from '../helpers/rng.js';
 
 const L = (s: string) => Buffer.from(s, 'latin1');
 
@@ -68,18 +69,6 @@ function sameArgv(a: string[][], b: string[][]): boolean {
 let allBytes = '';
 for (let i = 0; i < 256; i++) allBytes += String.fromCharCode(i);
 
-// xorshift, so failures reproduce.
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 function randomString(r: () => number, n: number): string {
   let s = '';
