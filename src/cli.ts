@@ -5,7 +5,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { Config, parseCommandLine } from './config.js';
 import { ConfigError } from './errors.js';
-import { MINI_REDIS_VERSION, Server, VERSION } from './server.js';
+import { Server } from './server.js';
+import { MINI_REDIS_VERSION, VERSION } from './version.js';
 
 function usage(): void {
   process.stdout.write(

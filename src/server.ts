@@ -5,8 +5,8 @@
 import net from 'node:net';
 import { Client, type ClientInfoFields } from './client.js';
 import { buildCommandTable } from './commands/index.js';
-import { Dispatcher } from './commands/dispatch.js';
-import type { CommandTable } from './commands/table.js';
+import { Dispatcher } from './engine/dispatch.js';
+import type { CommandTable } from './engine/table.js';
 import { Config } from './config.js';
 import { ProtocolError } from './errors.js';
 import type { Clock } from './keyspace/clock.js';
@@ -21,9 +21,6 @@ const FLUSH_AT = 256 * 1024;
 const PAUSE_AT = 32 * 1024 * 1024;
 /** How long a closed client's peer may keep its half of the connection open. */
 const CLOSE_GRACE_MS = 1000;
-
-export const VERSION = '7.0.15';
-export const MINI_REDIS_VERSION = '0.1.0';
 
 export interface ServerStats {
   startTime: number;

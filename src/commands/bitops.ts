@@ -10,7 +10,7 @@ import type { Database } from '../keyspace/keyspace.js';
 import { RawString } from '../keyspace/types.js';
 import { parseInt64 } from '../util/numbers.js';
 import { checkString, optName, unshare } from './string.js';
-import type { CommandSpec } from './table.js';
+import type { CommandSpec } from '../engine/table.js';
 
 type Bytes = string | Buffer;
 

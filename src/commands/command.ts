@@ -17,8 +17,8 @@ import type { ReplyWriter } from '../protocol/reply.js';
 import { parseInt64 } from '../util/numbers.js';
 import docsJson from './docs.json' with { type: 'json' };
 import laterDocsJson from './docs-later.json' with { type: 'json' };
-import type { Command, CommandFlag, CommandSpec, CommandTable } from './table.js';
-import { NO_KEYS } from './table.js';
+import type { Command, CommandFlag, CommandSpec, CommandTable } from '../engine/table.js';
+import { NO_KEYS } from '../engine/table.js';
 
 // ---- docs.json -------------------------------------------------------------
 

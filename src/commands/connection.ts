@@ -10,10 +10,10 @@
 import type { Client, ClientInfoFields } from '../client.js';
 import { REPLY_OFF, REPLY_SKIP_NEXT } from '../client.js';
 import { E, RedisError } from '../errors.js';
-import { VERSION } from '../server.js';
+import { VERSION } from '../version.js';
 import { parseInt64 } from '../util/numbers.js';
-import type { CommandSpec } from './table.js';
-import { NO_KEYS } from './table.js';
+import type { CommandSpec } from '../engine/table.js';
+import { NO_KEYS } from '../engine/table.js';
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;

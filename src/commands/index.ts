@@ -5,9 +5,9 @@ import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './list.js';
-import { serverCommands } from './server.js';
+import { serverCommands } from './admin.js';
 import { stringCommands } from './string.js';
-import { CommandTable } from './table.js';
+import { CommandTable } from '../engine/table.js';
 
 export function buildCommandTable(): CommandTable {
   const t = new CommandTable();

@@ -13,9 +13,9 @@ import type { Database } from '../keyspace/keyspace.js';
 import type { Value } from '../keyspace/types.js';
 import { encodingOf, typeOf } from '../keyspace/types.js';
 import { INT64_MAX, INT64_MIN, parseInt64, type Int } from '../util/numbers.js';
-import { intArg } from './args.js';
-import type { CommandSpec } from './table.js';
-import { NO_KEYS } from './table.js';
+import { intArg } from '../engine/args.js';
+import type { CommandSpec } from '../engine/table.js';
+import { NO_KEYS } from '../engine/table.js';
 
 const ALL_KEYS = { first: 1, last: -1, step: 1 };
 const ONE_KEY = { first: 1, last: 1, step: 1 };

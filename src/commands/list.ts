@@ -6,8 +6,8 @@ import type { Client } from '../client.js';
 import { E, RedisError } from '../errors.js';
 import { ListValue } from '../keyspace/list.js';
 import type { Value } from '../keyspace/types.js';
-import { numArg } from './args.js';
-import type { CommandSpec } from './table.js';
+import { numArg } from '../engine/args.js';
+import type { CommandSpec } from '../engine/table.js';
 
 const KEY1 = { first: 1, last: 1, step: 1 };
 

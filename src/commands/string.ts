@@ -14,7 +14,7 @@ import type { Int, LongDouble } from '../util/numbers.js';
 import {
   INT64_MIN, addInt64, addLongDouble, formatLongDouble, parseInt64, parseLongDouble,
 } from '../util/numbers.js';
-import type { CommandSpec } from './table.js';
+import type { CommandSpec } from '../engine/table.js';
 
 // ---------------------------------------------------------------------------
 // Helpers shared with the bit commands.

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../../src/client.js';
 import { COMMAND_DOCS, commandCommands, LATER_COMMANDS, writeCommandDocs, writeCommandInfo } from '../../src/commands/command.js';
 import { buildCommandTable } from '../../src/commands/index.js';
-import { Command, CommandTable, type CommandFlag, type CommandSpec } from '../../src/commands/table.js';
+import { Command, CommandTable, type CommandFlag, type CommandSpec } from '../../src/engine/table.js';
 import { ReplyWriter } from '../../src/protocol/reply.js';
 import { encodeCommand, parseReply, type Reply } from '../helpers/resp.js';
 import {

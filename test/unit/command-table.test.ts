@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_DOCS, commandFlags, findKeys, keysFromSpecs, LATER_COMMANDS } from '../../src/commands/command.js';
 import { buildCommandTable } from '../../src/commands/index.js';
-import { Command, type CommandTable } from '../../src/commands/table.js';
+import { Command, type CommandTable } from '../../src/engine/table.js';
 import { HAVE_REDIS_SERVER, RawClient, startRealRedis } from '../helpers/server.js';
 import type { Reply } from '../helpers/resp.js';
 

@@ -15,11 +15,11 @@ import { findParam, normalizeValue, PARAMS, type ParamDef } from '../config.js';
 import { ConfigError, E, RedisError } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Server, ShutdownFlags } from '../server.js';
-import { MINI_REDIS_VERSION, VERSION } from '../server.js';
+import { MINI_REDIS_VERSION, VERSION } from '../version.js';
 import { parseInt64 } from '../util/numbers.js';
 import { replyHelp } from './connection.js';
-import type { CommandSpec } from './table.js';
-import { NO_KEYS } from './table.js';
+import type { CommandSpec } from '../engine/table.js';
+import { NO_KEYS } from '../engine/table.js';
 
 // ---- INFO -----------------------------------------------------------------
 
