@@ -1,16 +1,35 @@
 // A connected client: its socket, request parser, selected database,
-// protocol version and the state CLIENT LIST reports.
+// protocol version, and its output.
+//
+// Output (rule 1 of the engine): any code may write to any client at any
+// moment through `c.w`. While the client's own requests run, `c.w` is the
+// server's shared scratch writer (the fast path: no per-client buffer for the
+// common request/reply case); at any other time it is the client's own
+// writer, created on first use (a push to a subscriber, the reply to a client
+// blocked on a key someone else filled). Either way the bytes end up in the
+// client's output queue, and the server writes every queue to its socket once
+// per event-loop turn, after the turn's commands ran (Server.beforeSleep).
+// `outputBytes` counts what is not yet sent, for client-output-buffer-limit,
+// CLIENT LIST's omem, and the back-pressure that stops reading a client
+// whose output the socket does not take.
 
 import type { Socket } from 'node:net';
+import type { ExecContext } from './engine/context.js';
 import type { Database } from './keyspace/keyspace.js';
-import type { RespVersion, ReplyWriter } from './protocol/reply.js';
+import { ReplyWriter, type RespVersion } from './protocol/reply.js';
 import { RequestParser } from './protocol/parser.js';
 import type { Server } from './server.js';
+
+/** Output buffer classes of client-output-buffer-limit. */
+export type OutputClass = 'normal' | 'replica' | 'pubsub';
+
+/** Size of a client's own writer when first created (it grows as needed). */
+const OWN_WRITER_SIZE = 4096;
 
 export class Client {
   readonly parser: RequestParser;
   db: Database;
-  resp: RespVersion = 2;
+  private respVersion: RespVersion = 2;
   name = '';
   libName = '';
   libVer = '';
@@ -26,10 +45,31 @@ export class Client {
   noTouch = false;
   /** Requests read but not run while the socket is paused for back-pressure. */
   paused = false;
+  /**
+   * Set by a subsystem that holds the client (blocked on keys): its further
+   * requests wait, unread, until it is released and `server.resume` is called.
+   */
+  blocked = false;
   readonly addr: string;
   readonly laddr: string;
   /** CLIENT REPLY state: REPLY_OFF / REPLY_SKIP_NEXT / REPLY_SKIP bits (0: replies on). */
   replyFlags = 0;
+  /** Which client-output-buffer-limit class applies (set by pub/sub, replication). */
+  outputClass: OutputClass = 'normal';
+
+  // ---- output
+  /** The shared writer while this client's requests run, else null. */
+  cur: ReplyWriter | null = null;
+  /** This client's own writer, for output produced while it is not running. */
+  own: ReplyWriter | null = null;
+  /** Output taken from the writers, waiting for this turn's socket write. */
+  readonly outQueue: Buffer[] = [];
+  /** Bytes in outQueue. */
+  outQueued = 0;
+  /** In the server's list of clients to write this turn. */
+  pendingWrite = false;
+  /** When the soft output limit was first exceeded (ms), 0 when under it. */
+  softLimitSince = 0;
 
   constructor(
     readonly id: number,
@@ -41,15 +81,68 @@ export class Client {
     this.parser = new RequestParser(server.limits, this);
     this.db = server.keyspace.dbs[0]!;
     this.authenticated = server.config.get('requirepass') === '';
-    this.createdAt = Date.now();
+    this.createdAt = server.cachedNow;
     this.lastInteraction = this.createdAt;
     this.addr = socket ? formatAddr(socket.remoteAddress, socket.remotePort) : '';
     this.laddr = socket ? formatAddr(socket.localAddress, socket.localPort) : '';
   }
 
-  /** The shared reply buffer; valid while this client's requests run. */
+  /** Where replies to this client go, now (see the header). */
   get w(): ReplyWriter {
-    return this.server.writer;
+    const cur = this.cur;
+    return cur !== null ? cur : this.ownWriter();
+  }
+
+  /** The execution context of the command running. */
+  get ctx(): ExecContext {
+    return this.server.dispatcher.ctx;
+  }
+
+  get resp(): RespVersion {
+    return this.respVersion;
+  }
+
+  /** The protocol of every later reply and push (HELLO, RESET). */
+  set resp(v: RespVersion) {
+    this.respVersion = v;
+    if (this.cur !== null) this.cur.resp = v;
+    if (this.own !== null) this.own.resp = v;
+  }
+
+  private ownWriter(): ReplyWriter {
+    let own = this.own;
+    if (own === null) {
+      own = this.own = new ReplyWriter(OWN_WRITER_SIZE);
+      own.resp = this.respVersion;
+      own.onError = this.server.writer.onError;
+    }
+    if (this.closed) {
+      // Output to a closing client is dropped, so it never accumulates.
+      own.len = 0;
+    } else {
+      this.server.scheduleWrite(this);
+    }
+    return own;
+  }
+
+  /** Move what the writers hold into the output queue. */
+  takeOutput(w: ReplyWriter): void {
+    if (w.len === 0) return;
+    const b = w.take();
+    this.outQueue.push(b);
+    this.outQueued += b.length;
+  }
+
+  /**
+   * Bytes of output not yet handed to the kernel: queued, in the writers,
+   * and buffered by the socket (what Redis counts for its output limits).
+   */
+  get outputBytes(): number {
+    let n = this.outQueued;
+    if (this.cur !== null) n += this.cur.len;
+    if (this.own !== null) n += this.own.len;
+    if (this.socket !== null) n += this.socket.writableLength;
+    return n;
   }
 
   /**
@@ -58,7 +151,7 @@ export class Client {
    * command, as Redis's resetClient does.
    */
   applyReplyFlags(mark: number): void {
-    const w = this.server.writer;
+    const w = this.w;
     if ((this.replyFlags & (REPLY_OFF | REPLY_SKIP)) !== 0 && w.len > mark) w.len = mark;
     this.replyFlags &= ~REPLY_SKIP;
     if ((this.replyFlags & REPLY_SKIP_NEXT) !== 0) this.replyFlags = (this.replyFlags & ~REPLY_SKIP_NEXT) | REPLY_SKIP;
@@ -71,20 +164,6 @@ export const REPLY_OFF = 1;
 export const REPLY_SKIP_NEXT = 2;
 /** The current command's reply is skipped. */
 export const REPLY_SKIP = 4;
-
-/**
- * What CLIENT LIST reports from state other modules own (pub/sub, MULTI,
- * blocking): they register a Server.clientInfoHooks entry that fills it in.
- */
-export interface ClientInfoFields {
-  /** Flag letters besides N (P pubsub, x multi, b blocked, S replica ...). */
-  flags: string;
-  sub: number;
-  psub: number;
-  ssub: number;
-  /** Commands queued in MULTI, -1 outside a transaction. */
-  multi: number;
-}
 
 function formatAddr(host: string | undefined, port: number | undefined): string {
   if (host === undefined) return '';

@@ -33,6 +33,8 @@ export interface ParamDef {
   aliases?: readonly string[];
   /** More than one argument on a config file line (e.g. `save 900 1 300 10`). */
   multiArg?: boolean;
+  /** Combine a new value with the current one (a value that sets only some of its parts). */
+  merge?: (current: string, value: string) => string;
 }
 
 // Bounds are bigints so that errors print Redis's exact limits (LLONG_MAX).
@@ -132,7 +134,52 @@ export const PARAMS: readonly ParamDef[] = [
   bool('aof-load-truncated', 'yes'),
   bool('aof-use-rdb-preamble', 'yes'),
   bool('aof-timestamp-enabled', 'no'),
+  // clients
+  {
+    name: 'client-output-buffer-limit', kind: { t: 'special', parse: parseOutputLimits },
+    default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60',
+    multiArg: true, merge: mergeOutputLimits,
+  },
 ];
+
+const OUTPUT_CLASSES = ['normal', 'slave', 'pubsub'] as const;
+
+/**
+ * client-output-buffer-limit: groups of <class> <hard> <soft> <soft seconds>,
+ * class normal, replica (slave) or pubsub, sizes in memory units. Normalised
+ * to bytes, with the class spelled as Redis 7.0 prints it.
+ */
+function parseOutputLimits(args: string[]): string {
+  if (args.length % 4 !== 0 || args.length === 0) {
+    throw new ConfigError('Wrong number of arguments in buffer limit configuration.');
+  }
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i += 4) {
+    const name = args[i]!.toLowerCase();
+    const cls = name === 'replica' ? 'slave' : name;
+    if (!(OUTPUT_CLASSES as readonly string[]).includes(cls)) {
+      throw new ConfigError('Invalid client class specified in buffer limit configuration.');
+    }
+    const hard = parseMemory(args[i + 1]!);
+    const soft = parseMemory(args[i + 2]!);
+    const secs = /^-?\d+$/.test(args[i + 3]!) ? parseInt(args[i + 3]!, 10) : NaN;
+    if (hard === null || soft === null || hard < 0 || soft < 0 || Number.isNaN(secs) || secs < 0) {
+      throw new ConfigError('Error in hard, soft or soft_seconds setting in buffer limit configuration.');
+    }
+    out.push(cls, String(hard), String(soft), String(secs));
+  }
+  return out.join(' ');
+}
+
+/** Classes not named keep their limits; the value always lists all three, in Redis's order. */
+function mergeOutputLimits(current: string, value: string): string {
+  const byClass = new Map<string, string>();
+  for (const v of [current, value]) {
+    const p = v.split(' ');
+    for (let i = 0; i + 3 < p.length; i += 4) byClass.set(p[i]!, p.slice(i, i + 4).join(' '));
+  }
+  return OUTPUT_CLASSES.map((c) => byClass.get(c)).filter((x) => x !== undefined).join(' ');
+}
 
 /**
  * notify-keyspace-events: validate the class characters and normalise them
@@ -255,6 +302,8 @@ export class Config {
   /** Set a value already normalised (no immutability check). */
   setRaw(name: string, value: string): void {
     const old = this.values.get(name);
+    const merge = BY_NAME.get(name)?.merge;
+    if (merge !== undefined && old !== undefined) value = merge(old, value);
     this.values.set(name, value);
     if (old !== value) for (const l of this.listeners) l(name, value);
   }

@@ -1,13 +1,33 @@
-// The server: listening sockets, the client registry, the per-read loop
-// (parse → dispatch → one write per batch of replies), the `hz` timer
-// (active expiry, idle-client timeouts, ops/sec sampling) and shutdown.
+// The server: listening sockets, the client registry, the event-loop turn,
+// the `hz` timer and shutdown.
+//
+// One turn of the event loop, as Redis's readQueryFromClient + beforeSleep:
+// 1. Each readable client's bytes are parsed and its complete requests run
+//    (processInput); replies go to the client's output (Client.w), never
+//    straight to the socket.
+// 2. After every read of the turn, in the check phase (one setImmediate per
+//    turn): clients released from blocking or back-pressure run their
+//    waiting requests; the before-write hooks run (the AOF writes and fsyncs
+//    the turn's propagated writes there: group commit, so no reply leaves
+//    before its write is on disk); then every client with output gets one
+//    socket write (writev when several buffers are queued).
+// Output limits: each client's unsent bytes (Client.outputBytes) are checked
+// against client-output-buffer-limit for its class when output is added and
+// when it is written; a client past the hard limit, or past the soft limit
+// for longer than its seconds, is closed at once and logged as Redis does. A
+// client whose socket holds PAUSE_AT unsent bytes is not read (nor are its
+// parsed requests run) until the socket drains, so nothing queues without
+// bound however much a client asks for without reading.
 
 import net from 'node:net';
-import { Client, type ClientInfoFields } from './client.js';
+import { Blocking } from './blocking.js';
+import { Client, type OutputClass } from './client.js';
+import { clientInfoLine } from './commands/connection.js';
 import { buildCommandTable } from './commands/index.js';
-import { Dispatcher } from './engine/dispatch.js';
-import type { CommandTable } from './engine/table.js';
 import { Config } from './config.js';
+import { Dispatcher } from './engine/dispatch.js';
+import type { Subsystem } from './engine/subsystem.js';
+import type { CommandTable } from './engine/table.js';
 import { ProtocolError } from './errors.js';
 import type { Clock } from './keyspace/clock.js';
 import { systemClock } from './keyspace/clock.js';
@@ -15,10 +35,10 @@ import { Keyspace } from './keyspace/keyspace.js';
 import { Logger } from './log.js';
 import { ReplyWriter } from './protocol/reply.js';
 
-/** Flush a batch early when it grows past this, so huge pipelines stream. */
+/** Move a batch's output to the queue when it grows past this, so huge pipelines stream. */
 const FLUSH_AT = 256 * 1024;
-/** Stop reading from a client while this much output waits for the socket. */
-const PAUSE_AT = 32 * 1024 * 1024;
+/** Stop running a client's requests while this much of its output is unsent. */
+const PAUSE_AT = 1024 * 1024;
 /** How long a closed client's peer may keep its half of the connection open. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -33,6 +53,8 @@ export interface ServerStats {
   lastOpsSampleTime: number;
   lastOpsSampleCount: number;
   lastSave: number;
+  /** Clients closed for overcoming their output buffer limits. */
+  outputLimitDisconnections: number;
 }
 
 /** SHUTDOWN's options; the persistence layer acts on save/nosave/force. */
@@ -43,26 +65,50 @@ export interface ShutdownFlags {
   force?: boolean;
 }
 
+/** One class of client-output-buffer-limit, in bytes and seconds. */
+export interface OutputLimit {
+  hard: number;
+  soft: number;
+  softSeconds: number;
+}
+
 export class Server {
   readonly config: Config;
   readonly log = new Logger();
   readonly keyspace: Keyspace;
   readonly table: CommandTable;
   readonly dispatcher: Dispatcher;
+  /** The shared scratch writer: the output of the client whose requests run. */
   readonly writer = new ReplyWriter();
   readonly clients = new Map<number, Client>();
   readonly limits: { maxBulkLen: number };
   readonly stats: ServerStats;
+  /** Every subsystem, for RESET, disconnects, CLIENT LIST, INFO and the cron. */
+  readonly subsystems: Subsystem[] = [];
+  readonly blocking: Blocking;
+  /** Run each turn before any socket is written (the AOF's write and fsync). */
+  readonly beforeWriteHooks: (() => void)[] = [];
+  /** Wall-clock ms, refreshed once per turn and by the cron (Redis's server.unixtime). */
+  cachedNow: number;
   /** Called once the server has shut down (the CLI exits the process). */
   onShutdown: ((code: number) => void) | null = null;
-  /** RESET: each module clears its per-client state (MULTI, WATCH, subscriptions ...). */
-  readonly clientResetHooks: ((c: Client) => void)[] = [];
-  /** CLIENT LIST / INFO: each module reports its per-client state. */
-  readonly clientInfoHooks: ((c: Client, f: ClientInfoFields) => void)[] = [];
+  outputLimits: Record<OutputClass, OutputLimit> = {
+    normal: { hard: 0, soft: 0, softSeconds: 0 },
+    replica: { hard: 0, soft: 0, softSeconds: 0 },
+    pubsub: { hard: 0, soft: 0, softSeconds: 0 },
+  };
   private listeners: net.Server[] = [];
   private nextClientId = 1;
   private cron: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
+  /** Clients with output to write this turn. */
+  private pendingWrites: Client[] = [];
+  /** Clients whose waiting requests run at the end of this turn. */
+  private resumed: Client[] = [];
+  private turnScheduled = false;
+  /** The client whose requests are running (the shared writer is its output). */
+  private running: Client | null = null;
+  private shutdownRequest: { reason: string; flags: ShutdownFlags } | null = null;
   /** Ports actually bound (port 0 picks one). */
   boundPort = 0;
 
@@ -72,10 +118,11 @@ export class Server {
     this.log.file = config.get('logfile');
     this.keyspace = new Keyspace(config.int('databases'), clock);
     this.table = buildCommandTable();
-    this.dispatcher = new Dispatcher(this.table);
+    this.dispatcher = new Dispatcher(this.table, this.keyspace);
     this.writer.onError = (code) => this.dispatcher.countError(code);
     this.limits = { maxBulkLen: config.int('proto-max-bulk-len') };
     const now = Date.now();
+    this.cachedNow = now;
     this.stats = {
       startTime: now,
       totalConnections: 0,
@@ -86,12 +133,35 @@ export class Server {
       lastOpsSampleTime: now,
       lastOpsSampleCount: 0,
       lastSave: Math.floor(now / 1000),
+      outputLimitDisconnections: 0,
     };
+    this.applyOutputLimits(config.get('client-output-buffer-limit'));
     config.onChange((name, value) => {
       if (name === 'proto-max-bulk-len') this.limits.maxBulkLen = parseInt(value, 10);
       else if (name === 'loglevel') this.log.level = value as Logger['level'];
       else if (name === 'hz') this.startCron();
+      else if (name === 'client-output-buffer-limit') this.applyOutputLimits(value);
     });
+    // An expiry is not the running command's write: it is replayed as a DEL
+    // of its own, inside the running unit or, from the cron, alone.
+    this.keyspace.addListener({
+      keyChanged: (db, key, event) => {
+        if (event !== 'expired') return;
+        const op = { db: db.id, argv: ['DEL', key] };
+        if (this.dispatcher.ctx.depth > 0) this.dispatcher.ctx.alsoPropagate(op.db, op.argv);
+        else for (const l of this.dispatcher.propagationListeners) l([op]);
+      },
+    });
+    this.blocking = new Blocking(this);
+    this.subsystems.push(this.blocking);
+  }
+
+  private applyOutputLimits(value: string): void {
+    const parts = value.split(' ');
+    for (let i = 0; i + 3 < parts.length; i += 4) {
+      const cls = parts[i] === 'slave' ? 'replica' : (parts[i] as OutputClass);
+      this.outputLimits[cls] = { hard: Number(parts[i + 1]), soft: Number(parts[i + 2]), softSeconds: Number(parts[i + 3]) };
+    }
   }
 
   /** Bind every address of `bind` and start serving. */
@@ -140,19 +210,30 @@ export class Server {
   }
 
   private serverCron(hz: number): void {
-    // Redis gives active expiry 25% of each cron period.
-    this.keyspace.activeExpireCycle(250 / hz);
-    const timeout = this.config.int('timeout');
-    if (timeout > 0) {
-      const limit = Date.now() - timeout * 1000;
-      for (const c of this.clients.values()) {
-        if (c.lastInteraction < limit) {
-          this.log.verbose('Closing idle client');
-          this.closeClient(c);
-        }
-      }
-    }
     const now = Date.now();
+    this.cachedNow = now;
+    this.dispatcher.time.resync();
+    // Active expiry runs with the clock frozen, each expired key replayed as
+    // a DEL of its own. Redis gives it 25% of each cron period.
+    const ks = this.keyspace;
+    ks.freeze(ks.clock.now());
+    try {
+      ks.activeExpireCycle(250 / hz);
+    } finally {
+      ks.thaw();
+    }
+    const timeout = this.config.int('timeout');
+    const idleLimit = timeout > 0 ? now - timeout * 1000 : 0;
+    for (const c of this.clients.values()) {
+      if (idleLimit > 0 && c.lastInteraction < idleLimit && !c.blocked) {
+        this.log.verbose('Closing idle client');
+        this.closeClient(c);
+        continue;
+      }
+      // A soft limit is also a matter of time: check clients still over it.
+      if (c.softLimitSince !== 0) this.checkOutputLimits(c);
+    }
+    for (const s of this.subsystems) s.cron?.(now);
     if (now - this.stats.lastOpsSampleTime >= 100) {
       const ops = this.dispatcher.totalCommands - this.stats.lastOpsSampleCount;
       const rate = (ops * 1000) / (now - this.stats.lastOpsSampleTime);
@@ -184,12 +265,12 @@ export class Server {
       this.stats.netInputBytes += chunk.length;
       // A closing client's further input is dropped unparsed, as Redis stops reading it.
       if (c.closed) return;
-      c.lastInteraction = Date.now();
+      c.lastInteraction = this.cachedNow;
       c.parser.feed(chunk);
-      if (!c.paused) this.processInput(c);
+      this.processInput(c);
     });
     socket.on('drain', () => {
-      if (c.paused && !c.closed) {
+      if (c.paused && !c.closed && socket.writableLength < PAUSE_AT) {
         c.paused = false;
         socket.resume();
         this.processInput(c);
@@ -200,28 +281,38 @@ export class Server {
   }
 
   /**
-   * Run every complete request the client has sent, then write the replies
-   * (one socket write per batch, earlier when a batch grows past FLUSH_AT).
-   * A protocol error answers the requests before it, then the error, then
-   * closes this connection only. Back-pressure: while PAUSE_AT bytes of this
-   * client's output wait for the socket, neither its socket nor its parsed
-   * requests are read; 'drain' resumes both.
+   * Run every complete request the client has sent, its replies going to the
+   * shared writer and then to its output queue. Stops early when the client
+   * blocks, asks to be closed, or has PAUSE_AT bytes of output unsent. A
+   * protocol error answers the requests before it, then the error, then
+   * closes this connection only.
    */
   processInput(c: Client): void {
-    if (c.closed || c.paused) return;
+    if (c.closed || c.paused || c.blocked) return;
+    if (this.running !== null) {
+      // Never nested: the shared writer is another client's output now.
+      this.resume(c);
+      return;
+    }
     const w = this.writer;
+    if (c.own !== null && c.own.len > 0) c.takeOutput(c.own);
+    this.running = c;
+    c.cur = w;
     w.resp = c.resp;
     this.dispatcher.startBatch();
     try {
-      while (!c.closeAfterReply) {
+      while (!c.closeAfterReply && !c.blocked) {
         const argv = c.parser.next();
         if (argv === null) break;
         const mark = w.len;
         this.dispatcher.execute(c, argv);
         if (c.replyFlags !== 0) c.applyReplyFlags(mark);
         if (w.len >= FLUSH_AT) {
-          this.flush(c);
-          if (this.pauseIfBacklogged(c)) return;
+          c.takeOutput(w);
+          if (c.outputBytes >= PAUSE_AT) {
+            this.pause(c);
+            break;
+          }
         }
       }
     } catch (e) {
@@ -234,41 +325,141 @@ export class Server {
       }
       c.closeAfterReply = true;
     }
-    this.flush(c);
-    if (c.closeAfterReply) this.closeClient(c);
-    else this.pauseIfBacklogged(c);
+    c.cur = null;
+    this.running = null;
+    c.takeOutput(w);
+    if (c.outQueued !== 0 || c.closeAfterReply) this.scheduleWrite(c);
   }
 
-  /** Stop reading from a client whose unsent output reached PAUSE_AT. */
-  private pauseIfBacklogged(c: Client): boolean {
-    const s = c.socket;
-    if (s === null || c.closed || s.writableLength < PAUSE_AT) return false;
+  private pause(c: Client): void {
     c.paused = true;
-    s.pause();
-    return true;
+    c.socket?.pause();
   }
 
-  /** Write what the shared writer holds to this client. */
-  flush(c: Client): void {
-    const w = this.writer;
-    if (w.len === 0) return;
-    const out = w.take();
-    if (c.socket === null || c.closed) return;
-    this.stats.netOutputBytes += out.length;
-    c.socket.write(out);
+  /** A client released (from blocking, say) runs its waiting requests at the end of this turn. */
+  resume(c: Client): void {
+    if (c.closed) return;
+    this.resumed.push(c);
+    this.scheduleTurn();
+  }
+
+  /** Write this client's output at the end of this turn. */
+  scheduleWrite(c: Client): void {
+    if (c.pendingWrite) return;
+    c.pendingWrite = true;
+    this.pendingWrites.push(c);
+    this.scheduleTurn();
+  }
+
+  private scheduleTurn(): void {
+    if (this.turnScheduled) return;
+    this.turnScheduled = true;
+    setImmediate(this.beforeSleep);
+  }
+
+  /** The end of an event-loop turn (see the header). */
+  private readonly beforeSleep = (): void => {
+    this.turnScheduled = false;
+    while (this.resumed.length !== 0) {
+      const list = this.resumed;
+      this.resumed = [];
+      for (const c of list) if (!c.closed && !c.blocked) this.processInput(c);
+    }
+    for (const h of this.beforeWriteHooks) h();
+    const list = this.pendingWrites;
+    this.pendingWrites = [];
+    for (let i = 0; i < list.length; i++) this.writeClient(list[i]!);
+    this.cachedNow = Date.now();
+    if (this.shutdownRequest !== null) {
+      const { reason, flags } = this.shutdownRequest;
+      this.shutdownRequest = null;
+      void this.shutdown(reason, flags);
+    }
+  };
+
+  /** One socket write of everything the client has pending. */
+  private writeClient(c: Client): void {
+    c.pendingWrite = false;
+    if (c.own !== null && c.own.len > 0) c.takeOutput(c.own);
+    const s = c.socket;
+    const q = c.outQueue;
+    if (c.closed || s === null || s.destroyed) {
+      q.length = 0;
+      c.outQueued = 0;
+      return;
+    }
+    if (this.checkOutputLimits(c)) return;
+    if (q.length === 1) {
+      s.write(q[0]!);
+    } else if (q.length > 1) {
+      s.cork();
+      for (let i = 0; i < q.length; i++) s.write(q[i]!);
+      s.uncork();
+    }
+    this.stats.netOutputBytes += c.outQueued;
+    q.length = 0;
+    c.outQueued = 0;
+    if (c.closeAfterReply) {
+      this.closeClient(c);
+    } else if (c.paused) {
+      if (s.writableLength < PAUSE_AT) {
+        c.paused = false;
+        s.resume();
+        this.resume(c);
+      }
+    } else if (s.writableLength >= PAUSE_AT) {
+      this.pause(c);
+    }
   }
 
   /**
-   * Close a client once its pending output is written: FIN after the last
-   * reply byte, later input ignored. A peer that does not close its side
-   * within CLOSE_GRACE_MS of that is cut off, so no descriptor lingers.
+   * checkClientOutputBufferLimits + closeClientOnOutputBufferLimitReached:
+   * true when the client was closed for its unsent output.
    */
-  closeClient(c: Client): void {
+  checkOutputLimits(c: Client): boolean {
+    const lim = this.outputLimits[c.outputClass];
+    if (lim.hard === 0 && lim.soft === 0) return false;
+    const used = c.outputBytes;
+    const hard = lim.hard > 0 && used >= lim.hard;
+    let soft = lim.soft > 0 && used >= lim.soft;
+    if (soft) {
+      const now = this.cachedNow;
+      if (c.softLimitSince === 0) {
+        c.softLimitSince = now;
+        soft = false;
+      } else if (now - c.softLimitSince <= lim.softSeconds * 1000) {
+        soft = false;
+      }
+    } else {
+      c.softLimitSince = 0;
+    }
+    if (!hard && !soft) return false;
+    this.log.warning(`Client ${clientInfoLine(c, null, '', [])} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+    this.stats.outputLimitDisconnections++;
+    this.closeClient(c, true);
+    return true;
+  }
+
+  /**
+   * Close a client. Normally once its pending output is written: FIN after
+   * the last reply byte, later input ignored, and a peer that does not close
+   * its side within CLOSE_GRACE_MS is cut off. With `now`, the output is
+   * dropped and the connection cut at once (output limits).
+   */
+  closeClient(c: Client, now = false): void {
     if (c.closed) return;
     c.closed = true;
     this.clients.delete(c.id);
+    for (const sub of this.subsystems) sub.clientClosed?.(c);
     const s = c.socket;
+    c.outQueue.length = 0;
+    c.outQueued = 0;
+    if (c.own !== null) c.own.len = 0;
     if (s === null) return;
+    if (now) {
+      s.destroy();
+      return;
+    }
     // Keep reading (and dropping) so the peer's FIN is seen.
     if (c.paused) s.resume();
     s.end(() => {
@@ -279,7 +470,10 @@ export class Server {
   }
 
   private removeClient(c: Client): void {
-    c.closed = true;
+    if (!c.closed) {
+      c.closed = true;
+      for (const sub of this.subsystems) sub.clientClosed?.(c);
+    }
     this.clients.delete(c.id);
   }
 
@@ -287,6 +481,12 @@ export class Server {
     const ls = this.listeners;
     this.listeners = [];
     await Promise.all(ls.map((l) => new Promise<void>((r) => l.close(() => r()))));
+  }
+
+  /** SHUTDOWN: shut down at the end of this turn, once the replies before it are written. */
+  requestShutdown(reason: string, flags: ShutdownFlags): void {
+    this.shutdownRequest = { reason, flags };
+    this.scheduleTurn();
   }
 
   /**
@@ -299,6 +499,10 @@ export class Server {
       if (this.cron !== null) clearInterval(this.cron);
       this.cron = null;
       const listenersClosed = this.closeListeners();
+      // Whatever output is pending goes out before the clients are closed.
+      const pending = this.pendingWrites;
+      this.pendingWrites = [];
+      for (const c of pending) this.writeClient(c);
       const sockets: Promise<void>[] = [];
       for (const c of [...this.clients.values()]) {
         const s = c.socket;

@@ -3,9 +3,10 @@
 //
 // INFO follows Redis 7.0's section names, order and field names so that
 // tools parsing it work; fields that have no meaning here (allocator,
-// fork, cluster ...) carry the values an idle standalone Redis shows. Other
-// modules add or override fields with registerInfoFields (persistence
-// status, pub/sub counts ...) without touching this file.
+// fork, cluster ...) carry the values an idle standalone Redis shows.
+// Subsystems add or override fields of any section (Subsystem.infoFields:
+// blocked clients, persistence status, pub/sub counts ...) without touching
+// this file.
 
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { findParam, normalizeValue, PARAMS, type ParamDef } from '../config.js';
 import { ConfigError, E, RedisError } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
 import type { Server, ShutdownFlags } from '../server.js';
+import type { InfoFields } from '../engine/subsystem.js';
 import { MINI_REDIS_VERSION, VERSION } from '../version.js';
 import { parseInt64 } from '../util/numbers.js';
 import { replyHelp } from './connection.js';
@@ -22,21 +24,6 @@ import type { CommandSpec } from '../engine/table.js';
 import { NO_KEYS } from '../engine/table.js';
 
 // ---- INFO -----------------------------------------------------------------
-
-type InfoFields = [string, string | number][];
-type InfoProvider = (s: Server) => InfoFields;
-
-const extraFields = new Map<string, InfoProvider[]>();
-
-/**
- * Add fields to an INFO section (lower-case name): a field already present
- * takes the provider's value, a new one is appended.
- */
-export function registerInfoFields(section: string, provider: InfoProvider): void {
-  const list = extraFields.get(section) ?? [];
-  list.push(provider);
-  extraFields.set(section, list);
-}
 
 /** Per-server identities INFO reports: random at start, as Redis's. */
 interface ServerIds {
@@ -111,20 +98,13 @@ function serverSection(s: Server): InfoFields {
 }
 
 function clientsSection(s: Server): InfoFields {
-  let blocked = 0;
-  for (const c of s.clients.values()) {
-    if (s.clientInfoHooks.length === 0) break;
-    const f = { flags: '', sub: 0, psub: 0, ssub: 0, multi: -1 };
-    for (const h of s.clientInfoHooks) h(c, f);
-    if (f.flags.includes('b')) blocked++;
-  }
   return [
     ['connected_clients', s.clients.size],
     ['cluster_connections', 0],
     ['maxclients', s.config.int('maxclients')],
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
-    ['blocked_clients', blocked],
+    ['blocked_clients', 0],
     ['tracking_clients', 0],
     ['clients_in_timeout_table', 0],
   ];
@@ -373,10 +353,10 @@ const SECTIONS: readonly Section[] = [
 
 function sectionFields(s: Server, sec: Section): InfoFields {
   const fields = sec.fields(s);
-  const extra = extraFields.get(sec.name);
-  if (extra === undefined) return fields;
-  for (const provider of extra) {
-    for (const [k, v] of provider(s)) {
+  for (const sub of s.subsystems) {
+    const extra = sub.infoFields?.(sec.name);
+    if (extra === undefined) continue;
+    for (const [k, v] of extra) {
       const i = fields.findIndex((f) => f[0] === k);
       if (i >= 0) fields[i] = [k, v];
       else fields.push([k, v]);
@@ -532,6 +512,8 @@ export function resetStats(s: Server): void {
   ks.expireCycleCpuMs = 0;
   ks.keyspaceHits = 0;
   ks.keyspaceMisses = 0;
+  st.outputLimitDisconnections = 0;
+  for (const sub of s.subsystems) sub.resetStats?.();
 }
 
 const CONFIG_HELP = [
@@ -709,12 +691,10 @@ export const serverCommands: CommandSpec[] = [
       // Shutdown here is immediate, so there is never one to abort.
       if (abort) throw new RedisError(E.NO_SHUTDOWN);
       // No reply: the connection closes with the server, and requests
-      // pipelined after this one are not run.
+      // pipelined after this one are not run. The replies to the requests
+      // before it are written first, at the end of this turn.
       c.closeAfterReply = true;
-      // Replies to the requests before this one in the same batch are in
-      // flight: write them before the shutdown closes this client.
-      c.server.flush(c);
-      void c.server.shutdown('User requested shutdown', flags);
+      c.server.requestShutdown('User requested shutdown', flags);
     },
   },
 ];

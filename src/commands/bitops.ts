@@ -47,43 +47,34 @@ function bitOffsetArg(c: Client, s: string, hash: boolean, bits: number): number
 
 interface BitTarget {
   r: RawString;
-  /** The key did not exist: the caller stores `r` when done. */
+  /** The key did not exist: `commit` stores `r`. */
   fresh: boolean;
-  /** The change was already signalled (the string was lengthened). */
-  signalled: boolean;
+  /** The value was created, lengthened or edited: `commit` reports it. */
+  changed: boolean;
 }
 
 /**
- * lookupStringForBitCommand: a RawString long enough to hold bit `maxBit`.
- * Growing an existing value is a change, signalled before it is made;
- * `signalled` says so, so that the caller signals a later edit only once.
+ * lookupStringForBitCommand: a RawString long enough to hold bit `maxBit`,
+ * looked up for writing (a snapshot in progress keeps the old value).
  */
 function bitTarget(db: Database, key: string, maxBit: number): BitTarget {
-  const v = checkString(db.get(key));
+  const v = checkString(db.lookupWrite(key));
   const size = Math.floor(maxBit / 8) + 1;
   if (v === undefined) {
     const r = new RawString('', size);
     r.grow(size);
-    return { r, fresh: true, signalled: false };
+    return { r, fresh: true, changed: true };
   }
   const r = unshare(db, key, v);
-  if (size <= r.len) return { r, fresh: false, signalled: false };
-  db.modified(key);
+  if (size <= r.len) return { r, fresh: false, changed: false };
   r.grow(size);
-  return { r, fresh: false, signalled: true };
+  return { r, fresh: false, changed: true };
 }
 
-/** Call before editing the target's bytes. */
-function willEdit(db: Database, key: string, t: BitTarget): void {
-  if (!t.fresh && !t.signalled) {
-    db.modified(key);
-    t.signalled = true;
-  }
-}
-
-/** A new string is stored once its bytes are written. */
+/** Store a new string, and report the change when there was one. */
 function commit(db: Database, key: string, t: BitTarget): void {
   if (t.fresh) db.set(key, t.r);
+  if (t.changed) db.changed(key, 'setbit');
 }
 
 const POPCOUNT = new Uint8Array(256);
@@ -276,7 +267,7 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCommand: boolean): v
       w.nullBulk();
     } else {
       w.integer(small(reply));
-      willEdit(db, key, target!);
+      target!.changed = true;
       setField(target!.r.buf, f.offset, f.bits, next);
     }
   }
@@ -320,12 +311,12 @@ export const bitCommands: CommandSpec[] = [
       const old = (buf[byte]! & mask) !== 0 ? 1 : 0;
       // Unchanged bits of an existing string that kept its length are not a
       // modification.
-      if (t.fresh || t.signalled || old !== on) {
-        willEdit(c.db, key, t);
+      if (old !== on) {
+        t.changed = true;
         if (on === 1) buf[byte]! |= mask;
         else buf[byte]! &= ~mask & 0xff;
-        commit(c.db, key, t);
       }
+      commit(c.db, key, t);
       c.w.integer(old);
     },
   },
@@ -456,7 +447,7 @@ export const bitCommands: CommandSpec[] = [
       }
       const dest = argv[2]!;
       if (maxLen === 0) {
-        db.delete(dest);
+        if (db.delete(dest)) db.changed(dest, 'del');
         c.w.integer(0);
         return;
       }
@@ -483,6 +474,7 @@ export const bitCommands: CommandSpec[] = [
         }
       }
       db.set(dest, out);
+      db.changed(dest, 'set');
       c.w.integer(maxLen);
     },
   },

@@ -4,10 +4,11 @@
 //
 // Authentication knows a single user, "default", whose password is
 // `requirepass` ("" = nopass). The CLIENT LIST line is built here from the
-// Client object, with what other modules own (subscriptions, MULTI, blocked)
-// collected through Server.clientInfoHooks.
+// Client object, with what subsystems own (subscriptions, MULTI, blocked)
+// collected through Subsystem.clientInfo.
 
-import type { Client, ClientInfoFields } from '../client.js';
+import type { Client } from '../client.js';
+import { emptyInfoFields, type ClientInfoFields } from '../engine/subsystem.js';
 import { REPLY_OFF, REPLY_SKIP_NEXT } from '../client.js';
 import { E, RedisError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -50,10 +51,9 @@ function checkPassword(c: Client, user: string, pass: string): boolean {
 
 /** RESET: back to a fresh connection's state (the id, address and NO-EVICT stay). */
 export function resetClient(c: Client): void {
-  for (const hook of c.server.clientResetHooks) hook(c);
+  for (const sub of c.server.subsystems) sub.resetClient?.(c);
   c.db = c.server.keyspace.dbs[0]!;
   c.resp = 2;
-  c.w.resp = 2;
   c.authenticated = c.server.config.get('requirepass') === '';
   c.name = '';
   c.replyFlags = 0;
@@ -74,8 +74,8 @@ function clientTypeByName(name: string): ClientType | null {
 }
 
 function infoFields(c: Client): ClientInfoFields {
-  const f: ClientInfoFields = { flags: '', sub: 0, psub: 0, ssub: 0, multi: -1 };
-  for (const hook of c.server.clientInfoHooks) hook(c, f);
+  const f = emptyInfoFields();
+  for (const sub of c.server.subsystems) sub.clientInfo?.(c, f);
   return f;
 }
 
@@ -92,27 +92,30 @@ interface SocketWithFd {
 
 /**
  * One CLIENT LIST line, Redis 7.0's fields in Redis's order. `current` is the
- * command running for `self` (Redis sets lastcmd before calling it).
+ * command running for `self` (Redis sets lastcmd before calling it); `self`
+ * is null outside a command (the output-limit log line).
  */
-export function clientInfoLine(cl: Client, self: Client, current: string, argv: readonly string[]): string {
+export function clientInfoLine(cl: Client, self: Client | null, current: string, argv: readonly string[]): string {
   const f = infoFields(cl);
   let flags = f.flags;
   if (cl.closeAfterReply) flags += 'c';
   if (cl.noEvict) flags += 'e';
   if (cl.noTouch) flags += 'T';
   if (flags === '') flags = 'N';
-  const nowSec = Math.floor(Date.now() / 1000);
+  const nowSec = Math.floor(cl.server.cachedNow / 1000);
   const s = cl.socket;
   const fd = s === null ? -1 : ((s as unknown as SocketWithFd)._handle?.fd ?? -1);
   let argvMem = 0;
   if (cl === self) for (const a of argv) argvMem += a.length;
-  const omem = s === null ? 0 : s.writableLength;
-  const events = (cl.paused ? '' : 'r') + (omem > 0 ? 'w' : '');
+  // Unsent output: queued for this turn's write, or held by the socket.
+  const omem = cl.outputBytes;
+  const oll = cl.outQueue.length + (s !== null && s.writableLength > 0 ? 1 : 0);
+  const events = (cl.paused || cl.blocked ? '' : 'r') + (omem > 0 ? 'w' : '');
   return `id=${cl.id} addr=${cl.addr} laddr=${cl.laddr} fd=${fd} name=${cl.name}` +
     ` age=${nowSec - Math.floor(cl.createdAt / 1000)}` +
     ` idle=${cl === self ? 0 : nowSec - Math.floor(cl.lastInteraction / 1000)}` +
     ` flags=${flags} db=${cl.db.id} sub=${f.sub} psub=${f.psub} ssub=${f.ssub} multi=${f.multi}` +
-    ` qbuf=0 qbuf-free=0 argv-mem=${argvMem} multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=${omem}` +
+    ` qbuf=0 qbuf-free=0 argv-mem=${argvMem} multi-mem=0 rbs=16384 rbp=0 obl=0 oll=${oll} omem=${omem}` +
     ` tot-mem=${argvMem + omem} events=${events} cmd=${cl === self ? current : cl.lastCommand}` +
     ` user=default redir=-1 resp=${cl.resp}`;
 }
@@ -171,7 +174,7 @@ function parseKillFilter(argv: readonly string[]): KillFilter {
 }
 
 function killClients(c: Client, f: KillFilter): number {
-  const nowSec = Math.floor(Date.now() / 1000);
+  const nowSec = Math.floor(c.server.cachedNow / 1000);
   let killed = 0;
   for (const cl of [...c.server.clients.values()]) {
     if (f.addr !== null && cl.addr !== f.addr) continue;
@@ -494,7 +497,6 @@ export const connectionCommands: CommandSpec[] = [
       if (ver !== 0) {
         // The reply itself is already in the new protocol.
         c.resp = ver as 2 | 3;
-        c.w.resp = c.resp;
       }
       const w = c.w;
       w.map(7);

@@ -2,10 +2,12 @@
 // EXISTS, TYPE, KEYS, SCAN, RANDOMKEY, RENAME, RENAMENX, COPY, MOVE, the
 // EXPIRE family, TTL family, PERSIST, TOUCH and OBJECT.
 //
-// Every lookup goes through Database.get (lookupKeyWrite) or Database.read
-// (lookupKeyRead: counts hits and misses) so lazy expiry applies, and every
-// change goes through set/delete/setExpire/persist so WATCH, notifications
-// and propagation see it. Time is always the keyspace clock.
+// Every lookup goes through the keyspace (read: lookupKeyRead, counting hits
+// and misses; lookupWrite; exists) so lazy expiry applies; every change goes
+// through set/delete/setExpire/persist and is reported once with Redis's
+// event name (keyspace.ts). Time is always the keyspace clock, frozen for
+// the command. What is replayed is said explicitly (propagateAs): EXPIRE and
+// friends as PEXPIREAT with an absolute time, or DEL when it is past.
 
 import type { Client } from '../client.js';
 import { E, RedisError } from '../errors.js';
@@ -176,7 +178,7 @@ function expireGeneric(c: Client, argv: string[], cmd: string, relative: boolean
   if (when === null) throw new RedisError(E.INVALID_EXPIRE(cmd));
   const db = c.db;
   const key = argv[1]!;
-  if (db.get(key) === undefined) {
+  if (!db.exists(key)) {
     c.w.integer(0);
     return;
   }
@@ -189,10 +191,18 @@ function expireGeneric(c: Client, argv: string[], cmd: string, relative: boolean
     if ((flags & EXPIRE_LT) !== 0 && current !== undefined && when >= current) return c.w.integer(0);
   }
   if (when <= now) {
-    // A time already past deletes the key (propagated as a DEL by Redis).
+    // A time already past deletes the key, replayed as a DEL (or UNLINK).
     db.delete(key);
+    db.changed(key, 'del');
+    c.ctx.propagateAs([c.server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
   } else {
     db.setExpire(key, when);
+    db.changed(key, 'expire');
+    // Replayed with the absolute time, flags kept, as expireGenericCommand rewrites it.
+    const as = argv.slice();
+    as[0] = 'PEXPIREAT';
+    as[2] = String(when);
+    c.ctx.propagateAs(as);
   }
   c.w.integer(1);
 }
@@ -219,7 +229,7 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
   const db = c.db;
   const src = argv[1]!;
   const dst = argv[2]!;
-  const v = db.get(src);
+  const v = db.lookupWrite(src);
   if (v === undefined) throw new RedisError(E.NO_SUCH_KEY);
   if (src === dst) {
     // Nothing changes, but the key had to exist.
@@ -228,15 +238,17 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
     return;
   }
   const expire = db.getExpire(src);
-  if (nx && db.get(dst) !== undefined) {
+  if (nx && db.exists(dst)) {
     c.w.integer(0);
     return;
   }
   // set() replaces any old destination and drops its TTL; the source's TTL
   // moves with the value.
+  db.delete(src);
   db.set(dst, v);
   if (expire !== undefined) db.setExpire(dst, expire);
-  db.delete(src);
+  db.changed(src, 'rename_from');
+  db.changed(dst, 'rename_to', 0);
   if (nx) c.w.integer(1);
   else c.w.ok();
 }
@@ -274,7 +286,10 @@ function deleteKeys(c: Client, argv: string[]): void {
   for (let i = 1; i < argv.length; i++) {
     const k = argv[i]!;
     // The lookup first: an expired key is reclaimed as such, not counted.
-    if (db.get(k) !== undefined && db.delete(k)) n++;
+    if (db.exists(k) && db.delete(k)) {
+      db.changed(k, 'del');
+      n++;
+    }
   }
   c.w.integer(n);
 }
@@ -407,12 +422,13 @@ export const keyCommands: CommandSpec[] = [
         return;
       }
       const expire = src.getExpire(key);
-      if (dst.get(newkey) !== undefined && !replace) {
+      if (dst.exists(newkey) && !replace) {
         c.w.integer(0);
         return;
       }
       dst.set(newkey, duplicate(v));
       if (expire !== undefined) dst.setExpire(newkey, expire);
+      dst.changed(newkey, 'copy_to');
       c.w.integer(1);
     },
   },
@@ -424,16 +440,18 @@ export const keyCommands: CommandSpec[] = [
       const dst = dbArg(c, argv[2]!);
       if (src === dst) throw new RedisError(E.SAME_OBJECT);
       const key = argv[1]!;
-      const v = src.get(key);
-      if (v === undefined || dst.get(key) !== undefined) {
+      const v = src.lookupWrite(key);
+      if (v === undefined || dst.exists(key)) {
         c.w.integer(0);
         return;
       }
       const expire = src.getExpire(key);
       // The value itself moves: the source key is gone right after.
+      src.delete(key);
       dst.set(key, v);
       if (expire !== undefined) dst.setExpire(key, expire);
-      src.delete(key);
+      src.changed(key, 'move_from');
+      dst.changed(key, 'move_to', 0);
       c.w.integer(1);
     },
   },
@@ -499,7 +517,9 @@ export const keyCommands: CommandSpec[] = [
     handler(c, argv) {
       const key = argv[1]!;
       const db = c.db;
-      c.w.integer(db.get(key) !== undefined && db.persist(key) ? 1 : 0);
+      const done = db.exists(key) && db.persist(key);
+      if (done) db.changed(key, 'persist');
+      c.w.integer(done ? 1 : 0);
     },
   },
   {

@@ -20,21 +20,21 @@ function listOrNull(v: Value | undefined): ListValue | null {
 /** LPUSH/RPUSH and their X variants: create unless `onlyExisting`. */
 function push(c: Client, argv: string[], head: boolean, onlyExisting: boolean): void {
   const key = argv[1]!;
-  let list = listOrNull(c.db.get(key));
+  const db = c.db;
+  let list = listOrNull(db.lookupWrite(key));
   if (list === null) {
     if (onlyExisting) {
       c.w.integer(0);
       return;
     }
     list = new ListValue(argv.length - 2);
-    c.db.set(key, list);
-  } else {
-    c.db.modified(key);
+    db.set(key, list);
   }
   for (let i = 2; i < argv.length; i++) {
     if (head) list.pushHead(argv[i]!);
     else list.pushTail(argv[i]!);
   }
+  db.changed(key, head ? 'lpush' : 'rpush');
   c.w.integer(list.length);
 }
 
@@ -47,7 +47,8 @@ function pop(c: Client, argv: string[], head: boolean): void {
     count = numArg(argv[2]!, E.MUST_BE_POSITIVE_RANGE);
     if (count < 0) throw new RedisError(E.MUST_BE_POSITIVE_RANGE);
   }
-  const list = listOrNull(c.db.get(key));
+  const db = c.db;
+  const list = listOrNull(db.lookupWrite(key));
   if (list === null) {
     if (count >= 0) c.w.nullArray();
     else c.w.nullBulk();
@@ -56,10 +57,13 @@ function pop(c: Client, argv: string[], head: boolean): void {
   const n = count < 0 ? 1 : Math.min(count, list.length);
   if (count >= 0) c.w.array(n);
   if (n === 0) return;
-  c.db.modified(key);
   for (let i = 0; i < n; i++) c.w.bulk(head ? list.popHead()! : list.popTail()!);
-  // Redis deletes a list that becomes empty; the change was signalled above.
-  if (list.length === 0) c.db.delete(key, false);
+  db.changed(key, head ? 'lpop' : 'rpop');
+  // Redis deletes a list that becomes empty: a second event of one change.
+  if (list.length === 0) {
+    db.delete(key);
+    db.changed(key, 'del', 0);
+  }
 }
 
 export const listCommands: CommandSpec[] = [

@@ -40,7 +40,7 @@ export function checkString(v: Value | undefined): string | RawString | undefine
 export function unshare(db: Database, key: string, v: string | RawString, extra = 0): RawString {
   if (v instanceof RawString) return v;
   const r = new RawString(v, v.length + extra);
-  db.dict.set(key, r);
+  db.reencode(key, r);
   return r;
 }
 
@@ -56,17 +56,6 @@ export function checkStringLength(c: Client, size: number, append: number): void
 export function optName(s: string): string {
   const z = s.indexOf('\0');
   return (z < 0 ? s : s.slice(0, z)).toUpperCase();
-}
-
-/**
- * Replace the request in place with the command to propagate (AOF,
- * replicas): the dispatcher hands this same argv on after the handler ran.
- * Relative times become absolute ones, as Redis rewrites them, so that a
- * replay later does not extend a TTL.
- */
-function rewriteArgv(argv: string[], ...args: string[]): void {
-  argv.length = 0;
-  for (const a of args) argv.push(a);
 }
 
 function int64Arg(s: string): Int {
@@ -169,7 +158,7 @@ function setGeneric(
     if (old === undefined) c.w.nullBulk();
     else replyString(c, old);
   }
-  const found = db.get(key) !== undefined;
+  const found = db.exists(key);
   if (((flags & F_NX) !== 0 && found) || ((flags & F_XX) !== 0 && !found)) {
     if ((flags & F_GET) === 0) {
       if (numericReply) c.w.integer(0);
@@ -178,10 +167,16 @@ function setGeneric(
     return;
   }
   db.set(key, value, (flags & F_KEEPTTL) !== 0);
+  db.changed(key, 'set');
   // A time already past is stored as is: the key is gone at its next access.
   if (expire !== null) {
     db.setExpire(key, when);
-    rewriteArgv(argv, 'SET', key, value, 'PXAT', String(when));
+    db.changed(key, 'expire', 0);
+    // Replayed with an absolute time, so a later replay does not extend the TTL.
+    c.ctx.propagateAs(['SET', key, value, 'PXAT', String(when)]);
+  } else if ((flags & F_GET) !== 0) {
+    // Replayed without GET, which only shapes the reply.
+    c.ctx.propagateAs(argv.filter((a, i) => i < 3 || optName(a) !== 'GET'));
   }
   if ((flags & F_GET) === 0) {
     if (numericReply) c.w.integer(1);
@@ -192,7 +187,9 @@ function setGeneric(
 function setCommand(c: Client, argv: string[]): void {
   // The common case, before any option parsing.
   if (argv.length === 3) {
-    c.db.set(argv[1]!, argv[2]!);
+    const db = c.db;
+    db.set(argv[1]!, argv[2]!);
+    db.changed(argv[1]!, 'set');
     c.w.ok();
     return;
   }
@@ -240,6 +237,7 @@ export const stringCommands: CommandSpec[] = [
     handler(c, argv) {
       getGeneric(c, argv[1]!);
       c.db.set(argv[1]!, argv[2]!);
+      c.db.changed(argv[1]!, 'set');
     },
   },
   {
@@ -249,7 +247,8 @@ export const stringCommands: CommandSpec[] = [
       const key = argv[1]!;
       if (getGeneric(c, key)) {
         c.db.delete(key);
-        rewriteArgv(argv, 'DEL', key);
+        c.db.changed(key, 'del');
+        c.ctx.propagateAs(['DEL', key]);
       }
     },
   },
@@ -267,15 +266,21 @@ export const stringCommands: CommandSpec[] = [
       let when = 0;
       if (o.expire !== null) when = expireAt(c, o.expire, o.flags, o.seconds, 'getex');
       replyString(c, v);
+      const db = c.db;
       if ((o.flags & (F_EXAT | F_PXAT)) !== 0 && when <= c.server.keyspace.now()) {
         // An absolute time already past deletes the key now (checkAlreadyExpired).
-        c.db.delete(key);
-        rewriteArgv(argv, 'DEL', key);
+        db.delete(key);
+        db.changed(key, 'del');
+        c.ctx.propagateAs(['DEL', key]);
       } else if (o.expire !== null) {
-        c.db.setExpire(key, when);
-        rewriteArgv(argv, 'PEXPIREAT', key, String(when));
+        db.setExpire(key, when);
+        db.changed(key, 'expire');
+        c.ctx.propagateAs(['PEXPIREAT', key, String(when)]);
       } else if ((o.flags & F_PERSIST) !== 0) {
-        if (c.db.persist(key)) rewriteArgv(argv, 'PERSIST', key);
+        if (db.persist(key)) {
+          db.changed(key, 'persist');
+          c.ctx.propagateAs(['PERSIST', key]);
+        }
       }
     },
   },
@@ -307,7 +312,10 @@ export const stringCommands: CommandSpec[] = [
       const n = argv.length;
       if ((n & 1) === 0) throw new RedisError(E.WRONG_ARITY('mset'));
       const db = c.db;
-      for (let j = 1; j < n; j += 2) db.set(argv[j]!, argv[j + 1]!);
+      for (let j = 1; j < n; j += 2) {
+        db.set(argv[j]!, argv[j + 1]!);
+        db.changed(argv[j]!, 'set');
+      }
       c.w.ok();
     },
   },
@@ -319,12 +327,15 @@ export const stringCommands: CommandSpec[] = [
       if ((n & 1) === 0) throw new RedisError(E.WRONG_ARITY('msetnx'));
       const db = c.db;
       for (let j = 1; j < n; j += 2) {
-        if (db.get(argv[j]!) !== undefined) {
+        if (db.exists(argv[j]!)) {
           c.w.integer(0);
           return;
         }
       }
-      for (let j = 1; j < n; j += 2) db.set(argv[j]!, argv[j + 1]!);
+      for (let j = 1; j < n; j += 2) {
+        db.set(argv[j]!, argv[j + 1]!);
+        db.changed(argv[j]!, 'set');
+      }
       c.w.integer(1);
     },
   },
@@ -350,16 +361,17 @@ export const stringCommands: CommandSpec[] = [
       const key = argv[1]!;
       const add = argv[2]!;
       const db = c.db;
-      const v = checkString(db.get(key));
+      const v = checkString(db.lookupWrite(key));
       if (v === undefined) {
         db.set(key, add);
+        db.changed(key, 'append');
         c.w.integer(add.length);
         return;
       }
       checkStringLength(c, stringLength(v), add.length);
       const r = unshare(db, key, v, add.length);
-      db.modified(key);
       r.append(add);
+      db.changed(key, 'append');
       c.w.integer(r.len);
     },
   },
@@ -391,7 +403,7 @@ export const stringCommands: CommandSpec[] = [
       if (off < 0) throw new RedisError(E.OFFSET_OUT_OF_RANGE);
       const offset = Number(off);
       const db = c.db;
-      const v = checkString(db.get(key));
+      const v = checkString(db.lookupWrite(key));
       if (v === undefined) {
         if (value.length === 0) {
           c.w.integer(0);
@@ -401,6 +413,7 @@ export const stringCommands: CommandSpec[] = [
         const r = new RawString('', offset + value.length);
         r.writeAt(offset, value);
         db.set(key, r);
+        db.changed(key, 'setrange');
         c.w.integer(r.len);
         return;
       }
@@ -410,8 +423,8 @@ export const stringCommands: CommandSpec[] = [
       }
       checkStringLength(c, offset, value.length);
       const r = unshare(db, key, v);
-      db.modified(key);
       r.writeAt(offset, value);
+      db.changed(key, 'setrange');
       c.w.integer(r.len);
     },
   },
@@ -451,7 +464,7 @@ export const stringCommands: CommandSpec[] = [
     syntax: 'INCRBYFLOAT key increment',
     handler(c, argv) {
       const key = argv[1]!;
-      const v = checkString(c.db.get(key));
+      const v = checkString(c.db.lookupWrite(key));
       let cur: LongDouble | null = LD_ZERO;
       if (v !== undefined) cur = parseLongDouble(stringValue(v));
       const incr = cur === null ? null : parseLongDouble(argv[2]!);
@@ -461,9 +474,10 @@ export const stringCommands: CommandSpec[] = [
       if (sum === null) throw new RedisError(E.NAN_OR_INF);
       const s = formatLongDouble(sum);
       c.db.set(key, s, true);
+      c.db.changed(key, 'incrbyfloat');
       c.w.bulk(s);
       // The result, not the increment, so that a replay gives the same bytes.
-      rewriteArgv(argv, 'SET', key, s, 'KEEPTTL');
+      c.ctx.propagateAs(['SET', key, s, 'KEEPTTL']);
     },
   },
   {
@@ -478,7 +492,7 @@ const LD_ZERO: LongDouble = { neg: false, m: 0n, e: 0, inf: false };
 /** incrDecrCommand. The TTL is kept (dbOverwrite), the result stored as a plain string. */
 function incrDecr(c: Client, key: string, incr: Int): void {
   const db = c.db;
-  const v = db.getStored(key);
+  const v = db.lookupWriteStored(key);
   let cur: Int | null;
   if (v === undefined) cur = 0;
   else if (typeof v === 'number') cur = v;
@@ -495,6 +509,7 @@ function incrDecr(c: Client, key: string, incr: Int): void {
   }
   if (r === null) throw new RedisError(E.OVERFLOW);
   db.set(key, typeof r === 'number' ? r : String(r), true);
+  db.changed(key, 'incrby');
   c.w.integer(r);
 }
 

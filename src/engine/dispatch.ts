@@ -1,29 +1,43 @@
 // The dispatcher (Redis's processCommand + call): look the command up, check
-// arity (and the subcommand), authentication, then run the handler, time it
-// for INFO commandstats, turn a thrown RedisError into an error reply, and
-// hand the request to `propagate` only when the handler changed the keyspace.
-// Handlers never log writes themselves; like Redis's rewriteClientCommandVector,
-// a handler may rewrite argv in place into the deterministic form that must be
-// replayed (SET ... EX 10 becomes SET ... PXAT <ms>), and that is what is
-// propagated.
+// arity (and the subcommand) and authentication, then run the handler inside
+// the execution context (context.ts), time it for INFO commandstats, turn a
+// thrown RedisError into an error reply, and collect what the call must be
+// replayed as. At the end of a top-level unit: serve the keys made ready for
+// blocked clients, then hand the unit's operations to the propagation
+// listeners (AOF, replicas, tests).
+//
+// Time: one performance.now() read per command. A top-level call is timed
+// from the end of the previous one in the same batch (so its parsing counts),
+// and the wall-clock "now" frozen for it is derived from that same read
+// (WallClock), so no command reads the clock twice.
 
 import type { Client } from '../client.js';
 import { E, RedisError } from '../errors.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import { WallClock } from '../keyspace/clock.js';
+import { ExecContext, type PropagatedOp, type PropagationListener, type ReadyKey } from './context.js';
 import type { Command, CommandTable } from './table.js';
 
-export type Propagator = (c: Client, cmd: Command, argv: string[]) => void;
+/** Serves the clients blocked on keys a unit made ready (the blocking subsystem). */
+export type ReadyHandler = (ready: ReadyKey[]) => void;
 
 export class Dispatcher {
-  /** Called for every call that changed the keyspace (AOF, replication). */
-  propagate: Propagator | null = null;
+  readonly ctx = new ExecContext();
+  /** Receive every unit's operations (AOF, replicas, tests). */
+  readonly propagationListeners: PropagationListener[] = [];
+  /** Set by the blocking subsystem. */
+  onReady: ReadyHandler | null = null;
   totalCommands = 0;
   /** Error replies by code (ERR, WRONGTYPE ...) for INFO errorstats. */
   readonly errorStats = new Map<string, number>();
   totalErrorReplies = 0;
-  /** End of the last timed call; reset by `startBatch` when input arrives. */
+  /** End of the last timed top-level call; reset by `startBatch` when input arrives. */
   private lastTick = 0;
+  readonly time: WallClock;
 
-  constructor(readonly table: CommandTable) {}
+  constructor(readonly table: CommandTable, readonly keyspace: Keyspace) {
+    this.time = new WallClock(keyspace.clock);
+  }
 
   /** Called when a batch of requests starts, so that idle time is not counted. */
   startBatch(): void {
@@ -76,11 +90,26 @@ export class Dispatcher {
     this.call(c, cmd, argv);
   }
 
-  /** Run a resolved command (also used by MULTI/EXEC later). */
+  /**
+   * Run a resolved command: at the top level as a unit of its own, nested
+   * (EXEC, scripts, a blocked client served) inside the running unit.
+   */
   call(c: Client, cmd: Command, argv: string[]): void {
-    const ks = c.server.keyspace;
+    const ctx = this.ctx;
+    const ks = this.keyspace;
+    const top = ctx.depth === 0;
+    let start: number;
+    if (top) {
+      start = this.lastTick;
+      ks.freeze(this.time.at(start));
+    } else {
+      start = performance.now();
+    }
+    const outerAs = ctx.callAs;
+    ctx.callAs = null;
     const dirty = ks.dirty;
     const stats = cmd.stats;
+    ctx.depth++;
     try {
       cmd.handler!(c, argv);
     } catch (e) {
@@ -95,15 +124,66 @@ export class Dispatcher {
         c.w.error(`ERR internal error in '${cmd.fullName}': ${(e as Error).message}`);
       }
     }
-    // One clock read per command: a call is timed from the end of the
-    // previous one in the same batch (so its parsing is included), which
-    // halves the cost of timing on the hot path.
+    ctx.depth--;
     const end = performance.now();
-    stats.usec += (end - this.lastTick) * 1000;
-    this.lastTick = end;
+    stats.usec += (end - start) * 1000;
     stats.calls++;
     this.totalCommands++;
     c.lastCommand = cmd.fullName;
-    if (ks.dirty !== dirty && this.propagate !== null) this.propagate(c, cmd, argv);
+    if (ks.dirty !== dirty) {
+      const as = ctx.callAs;
+      if (as === null) ctx.ops.push({ db: c.db.id, argv });
+      else if (!ctx.prevented) ctx.ops.push({ db: c.db.id, argv: as });
+    }
+    ctx.callAs = outerAs;
+    if (top) {
+      this.lastTick = end;
+      this.endUnit();
+    }
+  }
+
+  /**
+   * Run `body` as a top-level unit that is not a client's command (active
+   * expiry, a blocked client's timeout): frozen time, then the same
+   * end-of-unit work.
+   */
+  runUnit(body: () => void): void {
+    const ctx = this.ctx;
+    if (ctx.depth !== 0) {
+      body();
+      return;
+    }
+    this.keyspace.freeze(this.time.at(performance.now()));
+    ctx.depth++;
+    try {
+      body();
+    } finally {
+      ctx.depth--;
+      this.endUnit();
+    }
+  }
+
+  /** The end of a top-level unit: serve ready keys, then propagate. */
+  private endUnit(): void {
+    const ctx = this.ctx;
+    if (ctx.ready.length !== 0 && this.onReady !== null) {
+      // Served clients run nested in this unit, so that their writes are
+      // propagated with it; serving may make more keys ready.
+      ctx.depth++;
+      try {
+        while (ctx.ready.length !== 0) this.onReady(ctx.takeReady());
+      } finally {
+        ctx.depth--;
+      }
+    } else if (ctx.ready.length !== 0) {
+      ctx.takeReady();
+    }
+    this.keyspace.thaw();
+    if (ctx.ops.length !== 0) this.propagate(ctx.takeOps());
+  }
+
+  private propagate(ops: PropagatedOp[]): void {
+    const ls = this.propagationListeners;
+    for (let i = 0; i < ls.length; i++) ls[i]!(ops);
   }
 }

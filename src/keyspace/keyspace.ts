@@ -1,5 +1,5 @@
 // The keyspace: the numbered databases, their keys and expiry times, and the
-// single path every modification takes.
+// one protocol every change to them follows.
 //
 // Layout mirrors Redis: each Database has a main dictionary (key -> value)
 // and a separate `expires` dictionary (key -> absolute unix ms) holding only
@@ -7,26 +7,46 @@
 // strings (one char per byte), which makes them binary-safe and lets V8's
 // Map do the hashing.
 //
+// The mutation protocol (what every command module relies on):
+// 1. A value that may be changed is obtained through `lookupWrite` (or
+//    `lookupWriteStored`); `set`, `delete`, `setExpire` and `persist` are the
+//    only other ways to change a key. Each of them first lets a snapshot in
+//    progress (a Cut) save the old value: one length check when none runs.
+// 2. After the change, ONE call reports it: `changed(key, event)` with Redis's
+//    event name ('set', 'del', 'expire', 'lpush', 'rename_from' ...). It counts
+//    `dirty` and calls the keyspace listeners (WATCH, keyspace notifications,
+//    client tracking, blocked-key readiness, propagation of expiries). No
+//    command publishes, invalidates or logs anything by hand.
+// 3. FLUSHDB/FLUSHALL and SWAPDB change whole databases; they report through
+//    `dbFlushed` (with the dictionary that was dropped) and `dbsSwapped`.
+//
 // Expiry is lazy (a key found expired on access is deleted first) and active
 // (`activeExpireCycle`, driven by the server's `hz` timer, walks each
 // database's expires with a persistent iterator, Redis 6+ style, repeating
 // while more than a quarter of a sample had expired, within a time budget).
+// An expiry is reported as 'expired' without counting `dirty` (it is not the
+// running command's write; the server propagates it as a DEL).
 //
-// Every change to a key goes through Database.modified → Keyspace.keyModified,
-// before the change is made (so a hook can still see the old value):
-// it counts `dirty` (what the dispatcher uses to decide whether to propagate a
-// write) and calls the registered hooks, which is where WATCH, keyspace
-// notifications, client tracking and snapshot protection plug in. An expiry
-// calls the hooks without counting `dirty` (it is not the running command's
-// write); `onExpired` propagates it as a DEL instead.
+// Time: while a command runs the keyspace's clock is frozen (`freeze`), so
+// every expiry decision and TTL computed by one command, transaction or
+// script sees the same "now", as Redis's cached command time.
 
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
+import { Cut } from './cut.js';
 import { globMatch } from './glob.js';
 import type { Stored, Value, ValueType } from './types.js';
 import { encodeStored, typeOf } from './types.js';
 
-export type KeyHook = (db: Database, key: string) => void;
+/** What the keyspace reports to; every method is optional. */
+export interface KeyspaceListener {
+  /** After `key` changed; `event` is Redis's notification name for the change. */
+  keyChanged?(db: Database, key: string, event: string): void;
+  /** After a database was emptied; `old` is the dictionary it had (not to be changed). */
+  dbFlushed?(db: Database, old: ReadonlyMap<string, Stored>): void;
+  /** After SWAPDB exchanged the contents of two databases. */
+  dbsSwapped?(a: Database, b: Database): void;
+}
 
 export interface KeyspaceStats {
   expiredKeys: number;
@@ -38,7 +58,9 @@ export interface KeyspaceStats {
 }
 
 export class Database {
+  /** key -> value. Read it freely; change it only through the methods below. */
   dict = new Map<string, Stored>();
+  /** key -> absolute expiry (unix ms), only for keys with a TTL. Same rule. */
   expires = new Map<string, number>();
   /** Where the active expiry cycle resumes in `expires`. */
   expireIter: IterableIterator<[string, number]> | null = null;
@@ -53,68 +75,87 @@ export class Database {
     return this.dict.size;
   }
 
-  /** lookupKeyWrite: the value, after deleting the key if it has expired. */
-  get(key: string): Value | undefined {
-    const v = this.getStored(key);
-    return typeof v === 'number' ? String(v) : v;
-  }
-
-  /** lookupKeyRead: as get, and counts keyspace hits and misses. */
+  /** lookupKeyRead: the value (expired keys deleted first); counts hits and misses. */
   read(key: string): Value | undefined {
     const v = this.readStored(key);
     return typeof v === 'number' ? String(v) : v;
   }
 
-  /** As get, but an integer-encoded string comes as its number (GET, INCR). */
-  getStored(key: string): Stored | undefined {
+  /** As read, but an integer-encoded string comes as its number (GET). */
+  readStored(key: string): Stored | undefined {
+    const v = this.lookup(key);
+    if (v === undefined) this.ks.stats.keyspaceMisses++;
+    else this.ks.stats.keyspaceHits++;
+    return v;
+  }
+
+  /**
+   * lookupKeyWrite: the value, for a command that may change it in place.
+   * A snapshot in progress saves the old value first.
+   */
+  lookupWrite(key: string): Value | undefined {
+    const v = this.lookupWriteStored(key);
+    return typeof v === 'number' ? String(v) : v;
+  }
+
+  /** As lookupWrite, but an integer-encoded string comes as its number (INCR). */
+  lookupWriteStored(key: string): Stored | undefined {
+    const v = this.lookup(key);
+    if (v !== undefined && this.ks.cuts.length !== 0) this.ks.capture(this, key);
+    return v;
+  }
+
+  /** Whether the key exists (expired keys deleted first), without statistics. */
+  exists(key: string): boolean {
+    return this.lookup(key) !== undefined;
+  }
+
+  private lookup(key: string): Stored | undefined {
     const v = this.dict.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     return v;
   }
 
-  /** As read, but an integer-encoded string comes as its number. */
-  readStored(key: string): Stored | undefined {
-    const v = this.getStored(key);
-    if (v === undefined) this.ks.stats.keyspaceMisses++;
-    else this.ks.stats.keyspaceHits++;
-    return v;
-  }
-
-  /** Whether the key exists, without touching hit/miss statistics. */
-  has(key: string): boolean {
-    return this.get(key) !== undefined;
-  }
-
   /**
    * Store a value, replacing any other; drops the TTL unless keepTtl. A
-   * number is an integer string given as its (safe integer) value.
+   * number is an integer string given as its (safe integer) value. The
+   * caller reports the change.
    */
   set(key: string, value: Value | number, keepTtl = false): void {
-    this.modified(key);
+    if (this.ks.cuts.length !== 0) this.ks.capture(this, key);
     this.dict.set(key, typeof value === 'number' ? value : encodeStored(value));
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
   }
 
   /**
-   * Delete a key; true when it existed. `signal` false is for a key whose
-   * change was already signalled by the same command (a list popped empty).
+   * Replace a value by another representation of the same bytes (a string
+   * made editable in place): no change to report. The key was looked up
+   * with lookupWrite, so a snapshot already has its old value.
    */
-  delete(key: string, signal = true): boolean {
+  reencode(key: string, value: Value): void {
+    this.dict.set(key, value);
+  }
+
+  /** Delete a key; true when it existed. The caller reports the change. */
+  delete(key: string): boolean {
     if (!this.dict.has(key)) return false;
-    if (signal) this.modified(key);
+    if (this.ks.cuts.length !== 0) this.ks.capture(this, key);
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     return true;
   }
 
   /**
-   * Signal a change to the value of `key` (or its TTL). Call it BEFORE
-   * changing a value in place: hooks see the key as it was, which is what a
-   * snapshot in progress needs to save the old value.
+   * Report a change made to `key` (after making it), with Redis's event
+   * name. `dirty` is how many changes it counts for (0 for a second event
+   * of the same change, such as the 'del' of a list popped empty).
    */
-  modified(key: string): void {
-    this.ks.keyModified(this, key);
+  changed(key: string, event: string, dirty = 1): void {
+    const ks = this.ks;
+    ks.dirty += dirty;
+    const fns = ks.changeListeners;
+    for (let i = 0; i < fns.length; i++) fns[i]!.keyChanged!(this, key, event);
   }
 
   /** Absolute expiry in unix ms, or undefined when the key has none. */
@@ -122,16 +163,16 @@ export class Database {
     return this.expires.size === 0 ? undefined : this.expires.get(key);
   }
 
-  /** Set an absolute expiry on an existing key. */
+  /** Set an absolute expiry on an existing key. The caller reports the change. */
   setExpire(key: string, when: number): void {
-    this.modified(key);
+    if (this.ks.cuts.length !== 0) this.ks.capture(this, key);
     this.expires.set(key, when);
   }
 
-  /** Remove the TTL; true when there was one. */
+  /** Remove the TTL; true when there was one. The caller reports the change. */
   persist(key: string): boolean {
     if (this.expires.size === 0 || !this.expires.has(key)) return false;
-    this.modified(key);
+    if (this.ks.cuts.length !== 0) this.ks.capture(this, key);
     this.expires.delete(key);
     return true;
   }
@@ -145,28 +186,28 @@ export class Database {
   }
 
   private deleteExpired(key: string): void {
-    // Hooks (WATCH, tracking, a snapshot in progress) see the change, first,
-    // but it is not the command's write: Redis leaves `dirty` alone here, so
-    // a GET that meets an expired key is not propagated; onExpired propagates
-    // the deletion as a DEL.
-    this.ks.keyModified(this, key, false);
+    if (this.ks.cuts.length !== 0) this.ks.capture(this, key);
     this.dict.delete(key);
     this.expires.delete(key);
     this.ks.stats.expiredKeys++;
-    this.ks.onExpired?.(this, key);
+    // Not the command's write: Redis leaves `dirty` alone, so a GET meeting
+    // an expired key is not propagated; the expiry itself is, as a DEL.
+    this.changed(key, 'expired', 0);
   }
 
-  /** Remove every key. Returns how many there were. */
+  /** Remove every key (FLUSHDB). Returns how many there were. */
   clear(): number {
-    const n = this.dict.size;
+    const old = this.dict;
+    const n = old.size;
     // Fresh maps rather than clear(): a large Map's backing store is freed
-    // at once and live SCAN iterators over the old one simply end.
+    // at once, live SCAN iterators over the old one simply end, and a
+    // snapshot in progress goes on reading the old one, now frozen.
     this.dict = new Map();
     this.expires = new Map();
     this.expireIter = null;
     this.avgTtl = 0;
-    if (n > 0) this.ks.dirty += n;
-    this.ks.onFlush?.(this);
+    this.ks.dirty += n;
+    for (const l of this.ks.listeners) l.dbFlushed?.(this, old);
     return n;
   }
 
@@ -244,11 +285,14 @@ export class Keyspace {
     keyspaceHits: 0,
     keyspaceMisses: 0,
   };
-  private readonly hooks: KeyHook[] = [];
-  /** Called after a key was removed by expiry (for propagation of a DEL). */
-  onExpired: ((db: Database, key: string) => void) | null = null;
-  /** Called when a database is emptied. */
-  onFlush: ((db: Database) => void) | null = null;
+  /** Everything that listens to changes (see KeyspaceListener). */
+  readonly listeners: KeyspaceListener[] = [];
+  /** The listeners with a keyChanged method, for the hot path. */
+  readonly changeListeners: KeyspaceListener[] = [];
+  /** Snapshots in progress: each saves what a change is about to overwrite. */
+  readonly cuts: Cut[] = [];
+  private frozen = false;
+  private frozenNow = 0;
 
   private scans = new Map<number, ScanState>();
   private nextCursor = 1;
@@ -258,18 +302,52 @@ export class Keyspace {
     for (let i = 0; i < databases; i++) this.dbs.push(new Database(i, this));
   }
 
+  /** The current time in unix ms: frozen while a command runs. */
   now(): number {
-    return this.clock.now();
+    return this.frozen ? this.frozenNow : this.clock.now();
   }
 
-  /** Register a hook called for every modified key. */
-  addHook(hook: KeyHook): void {
-    this.hooks.push(hook);
+  /** Freeze "now" at `ms` (the start of a top-level command) until thaw(). */
+  freeze(ms: number): void {
+    this.frozen = true;
+    this.frozenNow = ms;
   }
 
-  keyModified(db: Database, key: string, countDirty = true): void {
-    if (countDirty) this.dirty++;
-    for (let i = 0; i < this.hooks.length; i++) this.hooks[i]!(db, key);
+  thaw(): void {
+    this.frozen = false;
+  }
+
+  get isFrozen(): boolean {
+    return this.frozen;
+  }
+
+  addListener(l: KeyspaceListener): void {
+    this.listeners.push(l);
+    if (l.keyChanged !== undefined) this.changeListeners.push(l);
+  }
+
+  removeListener(l: KeyspaceListener): void {
+    for (const list of [this.listeners, this.changeListeners]) {
+      const i = list.indexOf(l);
+      if (i >= 0) list.splice(i, 1);
+    }
+  }
+
+  /** Start a point-in-time cut of the whole dataset (see cut.ts). */
+  startCut(): Cut {
+    const cut = new Cut(this);
+    this.cuts.push(cut);
+    return cut;
+  }
+
+  endCut(cut: Cut): void {
+    const i = this.cuts.indexOf(cut);
+    if (i >= 0) this.cuts.splice(i, 1);
+  }
+
+  /** Before a key changes: every cut in progress saves its old value. */
+  capture(db: Database, key: string): void {
+    for (let i = 0; i < this.cuts.length; i++) this.cuts[i]!.capture(db, key);
   }
 
   /** SWAPDB: exchange the contents of two databases. */
@@ -282,6 +360,7 @@ export class Keyspace {
     x.expireIter = null;
     y.expireIter = null;
     this.dirty++;
+    for (const l of this.listeners) l.dbsSwapped?.(x, y);
   }
 
   /**

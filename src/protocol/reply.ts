@@ -1,9 +1,11 @@
 // Reply encoding for RESP2 and RESP3.
 //
-// One ReplyWriter per server serves as the output buffer of the client whose
-// input is being processed: handlers append replies, and the connection code
-// flushes once per batch of requests, so a pipeline of N commands costs one
-// socket write. Replies are latin1 strings (one char per byte) or Buffers.
+// A ReplyWriter is an append-only output buffer with the RESP encoders on
+// it. The server has one shared writer, the output of the client whose
+// requests are running, and a client gets its own for output produced while
+// it is not running (see client.ts); either is emptied into the client's
+// output queue, written to its socket once per event-loop turn. Replies are
+// latin1 strings (one char per byte) or Buffers.
 // Types that only RESP3 has (map, set, double, boolean, null, push, verbatim,
 // big number) degrade to their RESP2 equivalents when `resp` is 2, as Redis
 // does.
@@ -21,11 +23,15 @@ for (let i = 0; i < 256; i++) SMALL_INT_REPLIES.push(Buffer.from(`:${i}\r\n`));
 export type RespVersion = 2 | 3;
 
 export class ReplyWriter {
-  buf: Buffer = Buffer.allocUnsafeSlow(INITIAL);
+  buf: Buffer;
   len = 0;
   resp: RespVersion = 2;
   /** Error replies written since the last reset, by error code (for INFO errorstats). */
   onError: ((code: string) => void) | null = null;
+
+  constructor(private readonly initial: number = INITIAL) {
+    this.buf = Buffer.allocUnsafeSlow(initial);
+  }
 
   /** The bytes written so far as a Buffer the caller owns, and an empty writer. */
   take(): Buffer {
@@ -35,7 +41,7 @@ export class ReplyWriter {
       // A big batch (a large value, a long pipeline): hand the buffer itself
       // over rather than copy megabytes, and start again small.
       const out = this.buf.subarray(0, n);
-      this.buf = Buffer.allocUnsafeSlow(INITIAL);
+      this.buf = Buffer.allocUnsafeSlow(this.initial);
       return out;
     }
     const out = Buffer.allocUnsafe(n);

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { startServer, type ServerHandle, type StartOptions } from '../../src/index.js';
+import type { PropagatedOp } from '../../src/engine/context.js';
+import type { Server } from '../../src/server.js';
 import { ManualClock } from '../../src/keyspace/clock.js';
 import { encodeCommand, parseReply, type Reply } from './resp.js';
 
@@ -219,4 +221,32 @@ export async function expectSameReplies(
     String(c[0]).toUpperCase() === 'HELLO' ? '' : replies[i],
   ]);
   expect(shown(ours)).toEqual(shown(theirs));
+}
+
+/**
+ * Record what a server propagates (what the AOF and replicas receive): each
+ * unit as handed to the listeners, and every operation's argv in order with
+ * its database, MULTI/EXEC included.
+ */
+export function recordPropagation(server: Server): {
+  units: PropagatedOp[][];
+  ops: string[][];
+  dbs: number[];
+  stop(): void;
+} {
+  const rec = { units: [] as PropagatedOp[][], ops: [] as string[][], dbs: [] as number[], stop: () => {} };
+  const l = (ops: readonly PropagatedOp[]) => {
+    rec.units.push([...ops]);
+    for (const op of ops) {
+      rec.ops.push([...op.argv]);
+      rec.dbs.push(op.db);
+    }
+  };
+  server.dispatcher.propagationListeners.push(l);
+  rec.stop = () => {
+    const ls = server.dispatcher.propagationListeners;
+    const i = ls.indexOf(l);
+    if (i >= 0) ls.splice(i, 1);
+  };
+  return rec;
 }

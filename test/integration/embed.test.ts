@@ -23,7 +23,7 @@ describe('startServer', () => {
     const b = await startServer({ port: 0 });
     expect(a.port).not.toBe(b.port);
     a.server.keyspace.dbs[0]!.set('k', 'a');
-    expect(b.server.keyspace.dbs[0]!.get('k')).toBeUndefined();
+    expect(b.server.keyspace.dbs[0]!.lookupWrite('k')).toBeUndefined();
     await Promise.all([a.close(), b.close()]);
   });
 
@@ -49,9 +49,9 @@ describe('startServer', () => {
     const db = srv.server.keyspace.dbs[0]!;
     db.set('k', 'v');
     db.setExpire('k', 1_000_500);
-    expect(db.get('k')).toBe('v');
+    expect(db.lookupWrite('k')).toBe('v');
     clock.advance(500);
-    expect(db.get('k')).toBeUndefined();
+    expect(db.lookupWrite('k')).toBeUndefined();
     await srv.close();
   });
 

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   expectSameReplies, HAVE_REDIS_SERVER, ManualClock, RawClient, startRealRedis, startTestServer, type TestServer,
+  recordPropagation,
 } from '../helpers/server.js';
 
 if (!HAVE_REDIS_SERVER) console.warn('skipping expire differential tests: redis-server not installed');
@@ -182,10 +183,7 @@ describe('expiry with a manual clock', () => {
   });
 
   it('only writes are propagated: not a read meeting an expired key, not a no-op EXPIRE', async () => {
-    const d = srv.server.dispatcher;
-    const saved = d.propagate;
-    const seen: string[] = [];
-    d.propagate = (_c, cmd) => seen.push(cmd.fullName);
+    const rec = recordPropagation(srv.server);
     try {
       await c.call('SET', 'k', 'v', 'PX', 5);
       clock.advance(5);
@@ -198,9 +196,18 @@ describe('expiry with a manual clock', () => {
       await c.call('PERSIST', 'nokey');
       await c.call('PEXPIRE', 'a', -1);
     } finally {
-      d.propagate = saved;
+      rec.stop();
     }
-    expect(seen).toEqual(['set', 'set', 'expire', 'pexpire']);
+    const now = clock.now();
+    // EXPIRE and PEXPIRE replay as PEXPIREAT with the absolute time; a time
+    // already past as DEL. The lazily expired key is replayed as a DEL too.
+    expect(rec.ops).toEqual([
+      ['SET', 'k', 'v', 'PXAT', String(now)],
+      ['DEL', 'k'],
+      ['SET', 'a', 'v'],
+      ['PEXPIREAT', 'a', String(now + 10_000)],
+      ['DEL', 'a'],
+    ]);
   });
 
   it('active expiry reclaims keys nobody touches again', async () => {

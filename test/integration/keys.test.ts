@@ -212,17 +212,18 @@ describe('key commands', () => {
     r3.close();
   });
 
-  it('signals every change through the database, and nothing for reads or no-ops', async () => {
+  it('reports every change once with Redis\'s event name, and nothing for reads or no-ops', async () => {
     await c.call('FLUSHALL');
     await c.call('SET', 'a', '1');
     await c.call('SET', 'b', '2');
     const ks = srv.server.keyspace;
     const log: string[] = [];
-    ks.addHook((db, key) => log.push(`${db.id}:${key}`));
+    const listener = { keyChanged: (db: { id: number }, key: string, event: string) => log.push(`${db.id}:${key}:${event}`) };
+    ks.addListener(listener);
     const expectChanges = async (cmd: Cmd, changes: string[]) => {
       log.length = 0;
       await c.call(...cmd);
-      expect([cmd, [...new Set(log)].sort()]).toEqual([cmd, [...changes].sort()]);
+      expect([cmd, log]).toEqual([cmd, changes]);
     };
     await expectChanges(['EXISTS', 'a', 'b'], []);
     await expectChanges(['TYPE', 'a'], []);
@@ -238,17 +239,18 @@ describe('key commands', () => {
     await expectChanges(['EXPIRE', 'a', 100, 'XX'], []);
     await expectChanges(['MOVE', 'zz', 1], []);
     await expectChanges(['DEL', 'zz'], []);
-    await expectChanges(['EXPIRE', 'a', 100], ['0:a']);
-    await expectChanges(['PERSIST', 'a'], ['0:a']);
-    await expectChanges(['RENAME', 'a', 'c'], ['0:a', '0:c']);
-    await expectChanges(['RENAMENX', 'c', 'a'], ['0:a', '0:c']);
-    await expectChanges(['COPY', 'a', 'b', 'REPLACE'], ['0:b']);
-    await expectChanges(['COPY', 'a', 'x', 'DB', 2], ['2:x']);
-    await expectChanges(['MOVE', 'a', 1], ['0:a', '1:a']);
-    await expectChanges(['DEL', 'b', 'x'], ['0:b']);
+    await expectChanges(['EXPIRE', 'a', 100], ['0:a:expire']);
+    await expectChanges(['PERSIST', 'a'], ['0:a:persist']);
+    await expectChanges(['RENAME', 'a', 'c'], ['0:a:rename_from', '0:c:rename_to']);
+    await expectChanges(['RENAMENX', 'c', 'a'], ['0:c:rename_from', '0:a:rename_to']);
+    await expectChanges(['COPY', 'a', 'b', 'REPLACE'], ['0:b:copy_to']);
+    await expectChanges(['COPY', 'a', 'x', 'DB', 2], ['2:x:copy_to']);
+    await expectChanges(['MOVE', 'a', 1], ['0:a:move_from', '1:a:move_to']);
+    await expectChanges(['DEL', 'b', 'x'], ['0:b:del']);
     await c.call('SET', 'e', 'v');
-    await expectChanges(['PEXPIRE', 'e', -1], ['0:e']);
+    await expectChanges(['PEXPIRE', 'e', -1], ['0:e:del']);
     expect(await c.call('EXISTS', 'e')).toBe(0);
+    ks.removeListener(listener);
   });
 });
 

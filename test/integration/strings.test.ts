@@ -9,6 +9,7 @@ import type { ValueType } from '../../src/keyspace/types.js';
 import {
   HAVE_REDIS_SERVER, ManualClock, RawClient, differential, expectSameReplies, startRealRedis, startTestServer,
   type TestServer,
+  recordPropagation,
 } from '../helpers/server.js';
 
 if (!HAVE_REDIS_SERVER) console.warn('skipping string differential tests: redis-server not installed');
@@ -526,12 +527,8 @@ describe('string commands on mini-redis', () => {
   });
 
   it('propagates relative expiry, GETEX, GETDEL and INCRBYFLOAT as Redis rewrites them', async () => {
-    const d = srv.server.dispatcher;
-    const saved = d.propagate;
-    const seen: string[][] = [];
-    d.propagate = (_c, _cmd, argv) => {
-      seen.push(argv.slice());
-    };
+    const rec = recordPropagation(srv.server);
+    const seen = rec.ops;
     try {
       const now = clock.now();
       await c.call('SET', 'p1', 'v', 'EX', 10);
@@ -561,7 +558,7 @@ describe('string commands on mini-redis', () => {
         ['DEL', 'p6'],
       ]);
     } finally {
-      d.propagate = saved;
+      rec.stop();
     }
   });
 

@@ -33,21 +33,21 @@ describe('lazy expiry', () => {
     db.set('k', 'v');
     db.setExpire('k', clock.now() + 1000);
     clock.advance(999);
-    expect(db.get('k')).toBe('v');
+    expect(db.lookupWrite('k')).toBe('v');
     clock.advance(1);
-    expect(db.get('k')).toBeUndefined();
+    expect(db.lookupWrite('k')).toBeUndefined();
     expect(db.size).toBe(0);
     expect(db.expires.size).toBe(0);
     expect(ks.stats.expiredKeys).toBe(1);
   });
 
-  it('read() counts hits and misses, get() and has() do not', () => {
+  it('read() counts hits and misses, lookupWrite() and exists() do not', () => {
     const { ks, db } = setup();
     db.set('k', 'v');
     db.read('k');
     db.read('nope');
-    db.get('k');
-    db.has('nope');
+    db.lookupWrite('k');
+    db.exists('nope');
     expect(ks.stats.keyspaceHits).toBe(1);
     expect(ks.stats.keyspaceMisses).toBe(1);
   });
@@ -94,8 +94,8 @@ describe('active expiry', () => {
     expect(ks.stats.expiredKeys).toBe(N);
     // The keys were deleted, not just hidden.
     expect(db.dict.has('key:0')).toBe(false);
-    expect(db.get('keep:0')).toBe('v');
-    expect(db.get('later:99')).toBe('v');
+    expect(db.lookupWrite('keep:0')).toBe('v');
+    expect(db.lookupWrite('later:99')).toBe('v');
   });
 
   it('reclaims keys in every database', () => {
@@ -344,42 +344,65 @@ describe('RANDOMKEY', () => {
   });
 });
 
-describe('modification hook', () => {
-  it('sees set, delete, setExpire, persist, modified and expiry', () => {
+describe('mutation protocol', () => {
+  it('listeners see each reported change with its event; dirty counts as told', () => {
     const { ks, db, clock } = setup();
     const log: string[] = [];
-    ks.addHook((d, k) => log.push(`${d.id}:${k}`));
+    ks.addListener({ keyChanged: (d, k, e) => log.push(`${d.id}:${k}:${e}`) });
     const dirty = ks.dirty;
     db.set('a', 'v');
+    db.changed('a', 'set');
     db.setExpire('a', clock.now() + 1);
-    db.persist('a');
-    db.persist('a'); // no TTL: no change
-    db.modified('a');
+    db.changed('a', 'expire', 0);
     db.delete('a');
-    db.delete('a'); // missing: no change
+    db.changed('a', 'del');
     db.set('b', 'v');
     db.setExpire('b', clock.now() + 1);
     clock.advance(1);
-    db.get('b');
-    expect(log).toEqual(['0:a', '0:a', '0:a', '0:a', '0:a', '0:b', '0:b', '0:b']);
-    // The expiry reached the hooks but is not a write of the caller's.
-    expect(ks.dirty - dirty).toBe(7);
+    db.lookupWrite('b');
+    expect(log).toEqual(['0:a:set', '0:a:expire', '0:a:del', '0:b:expired']);
+    // The expiry reached the listeners but is not a write of the caller's.
+    expect(ks.dirty - dirty).toBe(2);
   });
 
-  it('expiry does not count as dirty but is reported through onExpired', () => {
+  it('expiry, lazy or active, is reported as expired and counts no dirty change', () => {
     const { ks, db, clock } = setup();
     const expired: string[] = [];
-    ks.onExpired = (d, k) => expired.push(`${d.id}:${k}`);
+    ks.addListener({ keyChanged: (d, k, e) => { if (e === 'expired') expired.push(`${d.id}:${k}`); } });
     for (const k of ['a', 'b', 'c']) {
       db.set(k, 'v');
       db.setExpire(k, clock.now() + 1);
     }
     clock.advance(1);
     const dirty = ks.dirty;
-    expect(db.get('a')).toBeUndefined();
+    expect(db.lookupWrite('a')).toBeUndefined();
     ks.activeExpireCycle(25);
     expect(ks.dirty).toBe(dirty);
     expect(expired.sort()).toEqual(['0:a', '0:b', '0:c']);
+  });
+
+  it('FLUSHDB and SWAPDB report what they affect', () => {
+    const { ks, db } = setup();
+    const log: string[] = [];
+    ks.addListener({
+      dbFlushed: (d, old) => log.push(`flushed ${d.id} had ${[...old.keys()].join(',')}`),
+      dbsSwapped: (a, b) => log.push(`swapped ${a.id} ${b.id}`),
+    });
+    db.set('a', 'v');
+    db.set('b', 'v');
+    ks.swap(0, 1);
+    ks.dbs[1]!.clear();
+    expect(log).toEqual(['swapped 0 1', 'flushed 1 had a,b']);
+  });
+
+  it('the clock is frozen while a command runs', () => {
+    const { ks, clock } = setup();
+    const t = clock.now();
+    ks.freeze(t);
+    clock.advance(1000);
+    expect(ks.now()).toBe(t);
+    ks.thaw();
+    expect(ks.now()).toBe(t + 1000);
   });
 });
 
