@@ -18,8 +18,8 @@ import { globMatch } from '../keyspace/glob.js';
 import type { Server, ShutdownFlags } from '../server.js';
 import type { InfoFields } from '../engine/subsystem.js';
 import { MINI_REDIS_VERSION, VERSION } from '../version.js';
-import { parseInt64 } from '../util/numbers.js';
 import { replyHelp } from './connection.js';
+import { int32Arg } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 import { NO_KEYS } from '../engine/table.js';
 
@@ -595,9 +595,7 @@ function checkFlushArgs(argv: readonly string[]): void {
 
 /** A DB index for SWAPDB: an int32, else Redis's error naming which one. */
 function dbIndexArg(s: string, which: 'first' | 'second'): number {
-  const v = parseInt64(s);
-  if (v === null || v < -2147483648 || v > 2147483647) throw new RedisError(E.INVALID_DB_INDEX(which));
-  return Number(v);
+  return int32Arg(s, E.INVALID_DB_INDEX(which));
 }
 
 export const serverCommands: CommandSpec[] = [

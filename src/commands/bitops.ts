@@ -6,6 +6,7 @@
 
 import type { Client } from '../client.js';
 import { E, RedisError } from '../errors.js';
+import { intArg, numArg } from '../engine/args.js';
 import type { Database } from '../keyspace/keyspace.js';
 import { RawString } from '../keyspace/types.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -21,13 +22,6 @@ function byteAt(p: Bytes, i: number): number {
 /** The bytes of a string value and how many there are. */
 function bytesOf(v: string | RawString): [Bytes, number] {
   return typeof v === 'string' ? [v, v.length] : [v.buf, v.len];
-}
-
-function intArg(s: string, err: string = E.NOT_INTEGER): number {
-  const v = parseInt64(s);
-  if (v === null) throw new RedisError(err);
-  // Beyond 2^53 only the sign and the magnitude matter (indexes get clamped).
-  return Number(v);
 }
 
 /**
@@ -217,9 +211,7 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCommand: boolean): v
     if (op !== OP_GET) {
       readonly = false;
       if (offset + bits - 1 > highest) highest = offset + bits - 1;
-      const v = parseInt64(argv[j + 3]!);
-      if (v === null) throw new RedisError(E.NOT_INTEGER);
-      value = BigInt(v);
+      value = BigInt(intArg(argv[j + 3]!));
     }
     ops.push({ op, signed, bits, offset, value, overflow });
     j += op === OP_GET ? 2 : 3;
@@ -336,8 +328,8 @@ export const bitCommands: CommandSpec[] = [
       let firstMask = 0;
       let lastMask = 0;
       if (argc === 4 || argc === 5) {
-        start = intArg(argv[2]!);
-        end = intArg(argv[3]!);
+        start = numArg(argv[2]!);
+        end = numArg(argv[3]!);
         const isBit = argc === 5 && isBitUnit(argv[4]!);
         const total = isBit ? len * 8 : len;
         if (start < 0 && end < 0 && start > end) {
@@ -376,7 +368,7 @@ export const bitCommands: CommandSpec[] = [
     name: 'bitpos', arity: -3, flags: ['readonly'], keys: { first: 1, last: 1, step: 1 },
     syntax: 'BITPOS key bit [start [end [BYTE | BIT]]]',
     handler(c, argv) {
-      const bit = intArg(argv[2]!);
+      const bit = numArg(argv[2]!);
       if (bit !== 0 && bit !== 1) throw new RedisError(E.BITPOS_BIT);
       const v0 = c.db.read(argv[1]!);
       // A missing key is an endless run of zeros.
@@ -392,10 +384,10 @@ export const bitCommands: CommandSpec[] = [
       let endGiven = false;
       let isBit = false;
       if (argc >= 4 && argc <= 6) {
-        start = intArg(argv[3]!);
+        start = numArg(argv[3]!);
         if (argc === 6) isBit = isBitUnit(argv[5]!);
         if (argc >= 5) {
-          end = intArg(argv[4]!);
+          end = numArg(argv[4]!);
           endGiven = true;
         } else {
           end = len - 1;

@@ -13,20 +13,9 @@ import { REPLY_OFF, REPLY_SKIP_NEXT } from '../client.js';
 import { E, RedisError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { parseInt64 } from '../util/numbers.js';
+import { int32Arg, numArg } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 import { NO_KEYS } from '../engine/table.js';
-
-const INT_MIN = -2147483648;
-const INT_MAX = 2147483647;
-
-/** getIntFromObjectOrReply: an int32 with Redis's two errors. */
-function int32Arg(s: string, err?: string): number {
-  const v = parseInt64(s);
-  if (v === null) throw new RedisError(err ?? E.NOT_INTEGER);
-  const n = Number(v);
-  if (n < INT_MIN || n > INT_MAX) throw new RedisError(err ?? E.VALUE_NOT_BETWEEN(INT_MIN, INT_MAX));
-  return n;
-}
 
 /** Names and library attributes must split cleanly on spaces in CLIENT LIST: printable ASCII only. */
 function validAttr(s: string): boolean {
@@ -163,9 +152,7 @@ function parseKillFilter(argv: readonly string[]): KillFilter {
       else throw new RedisError(E.SYNTAX);
     } else if (opt === 'maxage') {
       // Redis 7.4's filter: connections older than this many seconds.
-      const v = parseInt64(val);
-      if (v === null) throw new RedisError(E.MAXAGE_NOT_INTEGER);
-      f.maxAge = Number(v);
+      f.maxAge = numArg(val, E.MAXAGE_NOT_INTEGER);
     } else {
       throw new RedisError(E.SYNTAX);
     }
@@ -310,9 +297,7 @@ const clientSubcommands: CommandSpec[] = [
       } else if (argv.length > 3 && argv[2]!.toLowerCase() === 'id') {
         const ids: number[] = [];
         for (let i = 3; i < argv.length; i++) {
-          const v = parseInt64(argv[i]!);
-          if (v === null) throw new RedisError(E.INVALID_CLIENT_ID);
-          ids.push(Number(v));
+          ids.push(numArg(argv[i]!, E.INVALID_CLIENT_ID));
         }
         for (const id of ids) {
           const cl = c.server.clients.get(id);
@@ -466,10 +451,8 @@ export const connectionCommands: CommandSpec[] = [
     handler(c, argv) {
       let ver = 0;
       if (argv.length >= 2) {
-        const v = parseInt64(argv[1]!);
-        if (v === null) throw new RedisError(E.HELLO_PROTOVER);
-        if (v < 2 || v > 3) throw new RedisError(E.NOPROTO);
-        ver = Number(v);
+        ver = numArg(argv[1]!, E.HELLO_PROTOVER);
+        if (ver < 2 || ver > 3) throw new RedisError(E.NOPROTO);
       }
       let user: string | null = null;
       let pass = '';

@@ -15,7 +15,7 @@ import type { Database } from '../keyspace/keyspace.js';
 import type { Value } from '../keyspace/types.js';
 import { encodingOf, typeOf } from '../keyspace/types.js';
 import { INT64_MAX, INT64_MIN, parseInt64, type Int } from '../util/numbers.js';
-import { intArg } from '../engine/args.js';
+import { Args, int32Arg, intArg } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 import { NO_KEYS } from '../engine/table.js';
 
@@ -23,9 +23,6 @@ const ALL_KEYS = { first: 1, last: -1, step: 1 };
 const ONE_KEY = { first: 1, last: 1, step: 1 };
 const TWO_KEYS = { first: 1, last: 2, step: 1 };
 const OBJECT_KEY = { first: 2, last: 2, step: 1 };
-
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
 
 /** OBJECT REFCOUNT of a shared object (OBJ_SHARED_REFCOUNT = INT_MAX). */
 const SHARED_REFCOUNT = 2147483647;
@@ -35,15 +32,6 @@ const OBJ_SHARED_INTEGERS = 10000;
 const LFU_INIT_VAL = 5;
 
 // ---------------------------------------------------------------- helpers
-
-/** getIntFromObjectOrReply: a 32-bit integer with Redis's two errors. */
-function int32Arg(s: string): number {
-  const v = intArg(s);
-  if (typeof v !== 'number' || v < INT32_MIN || v > INT32_MAX) {
-    throw new RedisError(E.VALUE_NOT_BETWEEN(INT32_MIN, INT32_MAX));
-  }
-  return v;
-}
 
 /** selectDb's range check for COPY ... DB and MOVE. */
 function dbArg(c: Client, s: string): Database {
@@ -350,18 +338,18 @@ export const keyCommands: CommandSpec[] = [
       let count = 10;
       let match: string | null = null;
       let type: string | null = null;
-      for (let i = 2; i < argv.length; i += 2) {
-        const opt = argv[i]!.toUpperCase();
-        if (i + 1 >= argv.length) throw new RedisError(E.SYNTAX);
+      const a = new Args(argv, 2);
+      while (a.hasNext()) {
+        const opt = a.nextUpper();
+        if (!a.hasNext()) throw new RedisError(E.SYNTAX);
         if (opt === 'COUNT') {
-          const n = intArg(argv[i + 1]!);
-          if (n < 1) throw new RedisError(E.SYNTAX);
-          count = Number(n);
+          count = a.nextNumber();
+          if (count < 1) throw new RedisError(E.SYNTAX);
         } else if (opt === 'MATCH') {
-          const p = argv[i + 1]!;
+          const p = a.next();
           match = p === '*' ? null : p;
         } else if (opt === 'TYPE') {
-          type = argv[i + 1]!.toLowerCase();
+          type = a.next().toLowerCase();
         } else {
           throw new RedisError(E.SYNTAX);
         }
@@ -403,12 +391,13 @@ export const keyCommands: CommandSpec[] = [
       const src = c.db;
       let dst = c.db;
       let replace = false;
-      for (let i = 3; i < argv.length; i++) {
-        const opt = argv[i]!.toUpperCase();
+      const a = new Args(argv, 3);
+      while (a.hasNext()) {
+        const opt = a.nextUpper();
         if (opt === 'REPLACE') {
           replace = true;
-        } else if (opt === 'DB' && i + 1 < argv.length) {
-          dst = dbArg(c, argv[++i]!);
+        } else if (opt === 'DB' && a.hasNext()) {
+          dst = dbArg(c, a.next());
         } else {
           throw new RedisError(E.SYNTAX);
         }

@@ -14,6 +14,7 @@ import type { Int, LongDouble } from '../util/numbers.js';
 import {
   INT64_MIN, addInt64, addLongDouble, formatLongDouble, parseInt64, parseLongDouble,
 } from '../util/numbers.js';
+import { intArg } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 
 // ---------------------------------------------------------------------------
@@ -56,12 +57,6 @@ export function checkStringLength(c: Client, size: number, append: number): void
 export function optName(s: string): string {
   const z = s.indexOf('\0');
   return (z < 0 ? s : s.slice(0, z)).toUpperCase();
-}
-
-function int64Arg(s: string): Int {
-  const v = parseInt64(s);
-  if (v === null) throw new RedisError(E.NOT_INTEGER);
-  return v;
 }
 
 // ---------------------------------------------------------------------------
@@ -399,7 +394,7 @@ export const stringCommands: CommandSpec[] = [
     handler(c, argv) {
       const key = argv[1]!;
       const value = argv[3]!;
-      const off = int64Arg(argv[2]!);
+      const off = intArg(argv[2]!);
       if (off < 0) throw new RedisError(E.OFFSET_OUT_OF_RANGE);
       const offset = Number(off);
       const db = c.db;
@@ -446,14 +441,14 @@ export const stringCommands: CommandSpec[] = [
     name: 'incrby', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: { first: 1, last: 1, step: 1 },
     syntax: 'INCRBY key increment',
     handler(c, argv) {
-      incrDecr(c, argv[1]!, int64Arg(argv[2]!));
+      incrDecr(c, argv[1]!, intArg(argv[2]!));
     },
   },
   {
     name: 'decrby', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: { first: 1, last: 1, step: 1 },
     syntax: 'DECRBY key decrement',
     handler(c, argv) {
-      const d = int64Arg(argv[2]!);
+      const d = intArg(argv[2]!);
       // -LLONG_MIN does not exist.
       if (d === INT64_MIN) throw new RedisError(E.DECREMENT_OVERFLOW);
       incrDecr(c, argv[1]!, typeof d === 'number' ? 0 - d : -d);
@@ -514,8 +509,8 @@ function incrDecr(c: Client, key: string, incr: Int): void {
 }
 
 function getrangeCommand(c: Client, argv: string[]): void {
-  const s0 = int64Arg(argv[2]!);
-  const e0 = int64Arg(argv[3]!);
+  const s0 = intArg(argv[2]!);
+  const e0 = intArg(argv[3]!);
   const v = checkString(c.db.read(argv[1]!));
   if (v === undefined) {
     c.w.bulk('');
@@ -559,7 +554,7 @@ function lcsCommand(c: Client, argv: string[]): void {
     else if (opt === 'LEN') getLen = true;
     else if (opt === 'WITHMATCHLEN') withMatchLen = true;
     else if (opt === 'MINMATCHLEN' && moreArgs > 0) {
-      const m = int64Arg(argv[++j]!);
+      const m = intArg(argv[++j]!);
       minMatchLen = m < 0 ? 0 : Number(m);
     } else throw new RedisError(E.SYNTAX);
   }
