@@ -130,7 +130,8 @@ export class Dispatcher {
     stats.calls++;
     this.totalCommands++;
     c.lastCommand = cmd.fullName;
-    if (ks.dirty !== dirty) {
+    // Nothing is collected while nobody listens (no AOF, no replica).
+    if (ks.dirty !== dirty && this.propagationListeners.length !== 0) {
       const as = ctx.callAs;
       if (as === null) ctx.ops.push({ db: c.db.id, argv });
       else if (!ctx.prevented) ctx.ops.push({ db: c.db.id, argv: as });
@@ -179,7 +180,10 @@ export class Dispatcher {
       ctx.takeReady();
     }
     this.keyspace.thaw();
-    if (ctx.ops.length !== 0) this.propagate(ctx.takeOps());
+    if (ctx.ops.length !== 0) {
+      if (this.propagationListeners.length !== 0) this.propagate(ctx.takeOps());
+      else ctx.ops.length = 0;
+    }
   }
 
   private propagate(ops: PropagatedOp[]): void {

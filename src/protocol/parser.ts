@@ -64,7 +64,8 @@ export class RequestParser {
   // State of a multibulk request in progress: arguments still to read, those
   // read so far, and the length of the bulk whose header has been consumed.
   private remaining = 0;
-  private argv: string[] = [];
+  private argv: string[] = NO_ARGS;
+  private argc = 0;
   private bulkLen = -1;
   // Pending chunks of a big bulk string and how many bytes they hold.
   private big: Buffer[] | null = null;
@@ -184,7 +185,10 @@ export class RequestParser {
     this.pos = cr + 2;
     if (n <= 0) return EMPTY_REQUEST;
     this.remaining = n;
-    this.argv = [];
+    // Preallocated for the declared count, but a huge declared count only
+    // gets room as its arguments arrive (Redis caps argv_len at 1024 too).
+    this.argv = n <= MAX_PREALLOC ? new Array<string>(n) : [];
+    this.argc = 0;
     this.bulkLen = -1;
     return STARTED;
   }
@@ -227,13 +231,18 @@ export class RequestParser {
         }
         return null;
       }
-      this.argv.push(buf.latin1Slice(this.pos, this.pos + len));
+      // The command name is interned: the same string object each time, whose
+      // hash V8 has cached, so the command table lookup does not rehash it.
+      this.argv[this.argc] = this.argc === 0 && len <= INTERN_MAX
+        ? intern(buf, this.pos, len)
+        : buf.latin1Slice(this.pos, this.pos + len);
+      this.argc++;
       this.pos += len + 2;
       this.bulkLen = -1;
       this.remaining--;
     }
     const argv = this.argv;
-    this.argv = [];
+    this.argv = NO_ARGS;
     if (this.pos >= buf.length) this.release();
     return argv;
   }
@@ -258,6 +267,33 @@ export class RequestParser {
 
 const EMPTY = Buffer.alloc(0);
 const NO_ARGS: string[] = [];
+/** Requests declaring more arguments than this get their array grown as they arrive. */
+const MAX_PREALLOC = 1024;
+/** Command names up to this length are interned. */
+const INTERN_MAX = 24;
+/** At most this many distinct names are kept (a client sending random names cannot grow it). */
+const INTERN_CAP = 1024;
+const interned = new Map<number, string>();
+
+/** The bytes buf[pos, pos+len) as a string, the same object for the same bytes. */
+function intern(buf: Buffer, pos: number, len: number): string {
+  let h = len;
+  for (let i = pos; i < pos + len; i++) h = (Math.imul(h, 31) + buf[i]!) | 0;
+  const s = interned.get(h);
+  if (s !== undefined && s.length === len) {
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (s.charCodeAt(i) !== buf[pos + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return s;
+  }
+  const fresh = buf.latin1Slice(pos, pos + len);
+  if (interned.size < INTERN_CAP) interned.set(h, fresh);
+  return fresh;
+}
 const BLOCKED = -1;
 const INCOMPLETE = 0;
 const EMPTY_REQUEST = 1;

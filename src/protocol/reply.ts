@@ -16,9 +16,8 @@ const INITIAL = 64 * 1024;
 /** Past this size a flushed buffer is dropped rather than kept for reuse. */
 const KEEP_MAX = 1024 * 1024;
 
-const CRLF = Buffer.from('\r\n');
-const SMALL_INT_REPLIES: Buffer[] = [];
-for (let i = 0; i < 256; i++) SMALL_INT_REPLIES.push(Buffer.from(`:${i}\r\n`));
+/** Strings shorter than this are copied byte by byte: cheaper than a native latin1Write call. */
+const SHORT = 32;
 
 export type RespVersion = 2 | 3;
 
@@ -61,7 +60,20 @@ export class ReplyWriter {
 
   raw(s: string): void {
     this.ensure(s.length);
-    this.len += this.buf.latin1Write(s, this.len);
+    this.put(s);
+  }
+
+  /** Append a latin1 string; room must have been ensured. */
+  private put(s: string): void {
+    const n = s.length;
+    if (n < SHORT) {
+      const buf = this.buf;
+      let p = this.len;
+      for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+      this.len = p;
+    } else {
+      this.len += this.buf.latin1Write(s, this.len);
+    }
   }
 
   rawBuffer(b: Buffer): void {
@@ -105,7 +117,7 @@ export class ReplyWriter {
   simple(s: string): void {
     this.ensure(s.length + 3);
     this.buf[this.len++] = 43; // +
-    this.len += this.buf.latin1Write(s, this.len);
+    this.put(s);
     this.buf[this.len++] = 13;
     this.buf[this.len++] = 10;
   }
@@ -120,7 +132,7 @@ export class ReplyWriter {
     if (msg.includes('\r') || msg.includes('\n')) msg = msg.replace(/[\r\n]/g, ' ');
     this.ensure(msg.length + 3);
     this.buf[this.len++] = 45; // -
-    this.len += this.buf.latin1Write(msg, this.len);
+    this.put(msg);
     this.buf[this.len++] = 13;
     this.buf[this.len++] = 10;
     if (this.onError !== null) this.onError(errorCode(msg));
@@ -129,10 +141,6 @@ export class ReplyWriter {
   integer(n: number | bigint): void {
     if (typeof n === 'bigint') {
       this.raw(`:${n}\r\n`);
-      return;
-    }
-    if (n >= 0 && n < 256) {
-      this.rawBuffer(SMALL_INT_REPLIES[n]!);
       return;
     }
     this.header(58, n); // :
@@ -149,7 +157,7 @@ export class ReplyWriter {
     this.writeInt(n);
     this.buf[this.len++] = 13;
     this.buf[this.len++] = 10;
-    if (n > 0) this.len += this.buf.latin1Write(s, this.len);
+    this.put(s);
     this.buf[this.len++] = 13;
     this.buf[this.len++] = 10;
   }
@@ -243,7 +251,7 @@ export class ReplyWriter {
     this.writeInt(n);
     this.raw(`\r\n${format}:`);
     this.raw(s);
-    this.rawBuffer(CRLF);
+    this.raw('\r\n');
   }
 
   /** Arrays of strings, the most common aggregate reply. */
