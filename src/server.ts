@@ -41,6 +41,44 @@ const FLUSH_AT = 256 * 1024;
 const PAUSE_AT = 1024 * 1024;
 /** How long a closed client's peer may keep its half of the connection open. */
 const CLOSE_GRACE_MS = 1000;
+/** The shared read buffer: as large as the reads Node does by default. */
+const READ_BUFFER_SIZE = 64 * 1024;
+
+/** Node's own slots for `onread` (net.Socket's option), found once. */
+const ONREAD_SLOTS = ((): { buffer: symbol; callback: symbol; gen: symbol | undefined } | null => {
+  // @types/node declares `onread` for net.connect only; the constructor takes it too.
+  const opts = { onread: { buffer: Buffer.alloc(1), callback: () => true } } as net.SocketConstructorOpts;
+  const probe = new net.Socket(opts);
+  const syms = Object.getOwnPropertySymbols(probe);
+  const find = (d: string) => syms.find((s) => s.description === d);
+  const buffer = find('kBuffer');
+  const callback = find('kBufferCb');
+  probe.destroy();
+  return buffer !== undefined && callback !== undefined ? { buffer, callback, gen: find('kBufferGen') } : null;
+})();
+
+interface UserBufferHandle {
+  useUserBuffer?(buf: Uint8Array): void;
+}
+
+/**
+ * Give an accepted socket the `onread` behaviour that Node offers only to
+ * sockets it connects itself: reads go into `buf` and `cb` gets each chunk as
+ * a view of it. False when this Node does not have it.
+ */
+function readIntoShared(socket: net.Socket, buf: Buffer, cb: (chunk: Buffer) => void): boolean {
+  const handle = (socket as unknown as { _handle: UserBufferHandle | null })._handle;
+  if (ONREAD_SLOTS === null || handle === null || typeof handle.useUserBuffer !== 'function') return false;
+  const slots = socket as unknown as Record<symbol, unknown>;
+  slots[ONREAD_SLOTS.buffer] = buf;
+  slots[ONREAD_SLOTS.callback] = (n: number, b: Buffer) => {
+    cb(b.subarray(0, n));
+    return true;
+  };
+  if (ONREAD_SLOTS.gen !== undefined) slots[ONREAD_SLOTS.gen] = null;
+  handle.useUserBuffer(buf);
+  return true;
+}
 
 export interface ServerStats {
   startTime: number;
@@ -80,6 +118,8 @@ export class Server {
   readonly dispatcher: Dispatcher;
   /** The shared scratch writer: the output of the client whose requests run. */
   readonly writer = new ReplyWriter();
+  /** Where every client's socket reads land (see accept). */
+  private readonly readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
   readonly clients = new Map<number, Client>();
   readonly limits: { maxBulkLen: number };
   readonly stats: ServerStats;
@@ -261,14 +301,12 @@ export class Server {
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     const c = new Client(this.nextClientId++, this, socket);
     this.clients.set(c.id, c);
-    socket.on('data', (chunk: Buffer) => {
-      this.stats.netInputBytes += chunk.length;
-      // A closing client's further input is dropped unparsed, as Redis stops reading it.
-      if (c.closed) return;
-      c.lastInteraction = this.cachedNow;
-      c.parser.feed(chunk);
-      this.processInput(c);
-    });
+    // Reads land in one buffer shared by every client (they are handled one
+    // at a time), so a read allocates nothing; the parser copies only the
+    // bytes of an incomplete request. Where Node does not offer that, 'data'.
+    if (!readIntoShared(socket, this.readBuffer, (chunk) => this.onRead(c, chunk, true))) {
+      socket.on('data', (chunk: Buffer) => this.onRead(c, chunk, false));
+    }
     socket.on('drain', () => {
       if (c.paused && !c.closed && socket.writableLength < PAUSE_AT) {
         c.paused = false;
@@ -278,6 +316,16 @@ export class Server {
     });
     socket.on('error', (e) => this.log.verbose(`Client id=${c.id} socket error: ${e.message}`));
     socket.on('close', () => this.removeClient(c));
+  }
+
+  private onRead(c: Client, chunk: Buffer, borrowed: boolean): void {
+    this.stats.netInputBytes += chunk.length;
+    // A closing client's further input is dropped unparsed, as Redis stops reading it.
+    if (c.closed) return;
+    c.lastInteraction = this.cachedNow;
+    c.parser.feed(chunk, borrowed);
+    this.processInput(c);
+    if (borrowed) c.parser.detach();
   }
 
   /**

@@ -70,6 +70,8 @@ export class RequestParser {
   // Pending chunks of a big bulk string and how many bytes they hold.
   private big: Buffer[] | null = null;
   private bigHave = 0;
+  /** `buf` is the caller's memory, valid until `detach`. */
+  private borrowed = false;
   /** True when the last request was sent inline (telnet style). */
   lastWasInline = false;
 
@@ -78,9 +80,14 @@ export class RequestParser {
     private readonly auth: AuthState = ALWAYS_AUTHENTICATED,
   ) {}
 
-  feed(chunk: Buffer): void {
+  /**
+   * Append bytes. A `borrowed` chunk is memory the caller reuses (the
+   * server's shared read buffer): the parser copies what it must keep, and
+   * the caller calls `detach` once it has run the requests it could.
+   */
+  feed(chunk: Buffer, borrowed = false): void {
     if (this.big !== null) {
-      this.big.push(chunk);
+      this.big.push(borrowed ? Buffer.from(chunk) : chunk);
       this.bigHave += chunk.length;
       if (this.bigHave >= this.bulkLen + 2) {
         this.buf = Buffer.concat(this.big, this.bigHave);
@@ -92,10 +99,23 @@ export class RequestParser {
     }
     if (this.pos >= this.buf.length) {
       this.buf = chunk;
+      this.borrowed = borrowed;
     } else {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.borrowed = false;
     }
     this.pos = 0;
+  }
+
+  /** Stop using a borrowed chunk: copy its unconsumed bytes, if any. */
+  detach(): void {
+    if (!this.borrowed) return;
+    this.borrowed = false;
+    if (this.pos >= this.buf.length) this.release();
+    else {
+      this.buf = Buffer.from(this.buf.subarray(this.pos));
+      this.pos = 0;
+    }
   }
 
   /** Bytes received and not yet consumed (for CLIENT LIST's qbuf). */
@@ -135,6 +155,7 @@ export class RequestParser {
     this.buf = EMPTY;
     this.pos = 0;
     this.scanned = 0;
+    this.borrowed = false;
   }
 
   /**
@@ -223,7 +244,8 @@ export class RequestParser {
       if (avail < len + 2) {
         if (len >= BIG_BULK) {
           // Keep only the unread tail and collect what follows as chunks.
-          const tail = buf.subarray(this.pos);
+          const tail = this.borrowed ? Buffer.from(buf.subarray(this.pos)) : buf.subarray(this.pos);
+          this.borrowed = false;
           this.big = [tail];
           this.bigHave = tail.length;
           this.buf = EMPTY;
