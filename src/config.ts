@@ -150,6 +150,8 @@ const OUTPUT_CLASSES = ['normal', 'slave', 'pubsub'] as const;
  * to bytes, with the class spelled as Redis 7.0 prints it.
  */
 function parseOutputLimits(args: string[]): string {
+  // An empty value sets no class (and so changes nothing), as in Redis.
+  if (args.length === 1 && args[0] === '') return '';
   if (args.length % 4 !== 0 || args.length === 0) {
     throw new ConfigError('Wrong number of arguments in buffer limit configuration.');
   }
