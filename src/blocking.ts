@@ -113,6 +113,7 @@ export class Blocking implements Subsystem, KeyspaceListener {
   // ---- KeyspaceListener
 
   keyChanged(db: Database, key: string): void {
+    if (this.byClient.size === 0) return;
     const keys = this.byKey.get(db.id);
     if (keys !== undefined && keys.has(key)) this.server.dispatcher.ctx.keyReady(db, key);
   }
