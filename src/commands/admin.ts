@@ -623,8 +623,9 @@ export const serverCommands: CommandSpec[] = [
     syntax: 'FLUSHDB [ASYNC | SYNC]',
     handler(c, argv) {
       checkFlushArgs(argv);
-      // An empty database still counts a change, so FLUSHDB is always propagated.
-      if (c.db.clear() === 0) c.server.keyspace.dirty++;
+      c.db.clear();
+      // Replayed even when the database was empty already, as Redis forces it.
+      c.ctx.forcePropagation();
       c.w.ok();
     },
   },
@@ -633,9 +634,8 @@ export const serverCommands: CommandSpec[] = [
     syntax: 'FLUSHALL [ASYNC | SYNC]',
     handler(c, argv) {
       checkFlushArgs(argv);
-      const ks = c.server.keyspace;
-      for (const db of ks.dbs) db.clear();
-      ks.dirty++;
+      for (const db of c.server.keyspace.dbs) db.clear();
+      c.ctx.forcePropagation();
       c.w.ok();
     },
   },

@@ -259,7 +259,8 @@ function bitfieldGeneric(c: Client, argv: string[], readonlyCommand: boolean): v
       w.nullBulk();
     } else {
       w.integer(small(reply));
-      target!.changed = true;
+      // Only a field whose bits change is a change (Redis counts nothing else).
+      if (BigInt.asUintN(f.bits, next) !== raw) target!.changed = true;
       setField(target!.r.buf, f.offset, f.bits, next);
     }
   }

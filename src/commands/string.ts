@@ -233,6 +233,8 @@ export const stringCommands: CommandSpec[] = [
       getGeneric(c, argv[1]!);
       c.db.set(argv[1]!, argv[2]!);
       c.db.changed(argv[1]!, 'set');
+      // Replayed as SET (the reply is what GETSET adds), as Redis rewrites it.
+      c.ctx.propagateAs(['SET', argv[1]!, argv[2]!]);
     },
   },
   {

@@ -61,6 +61,13 @@ export class ExecContext {
   private readonly readySeen = new Set<string>();
   /** What the running call propagates instead of its argv (null: its argv). */
   callAs: readonly string[] | null = null;
+  /** The running call is propagated even if it changed nothing (FLUSHDB of an empty db). */
+  forced = false;
+
+  /** Propagate the running call whether or not it changed the dataset. */
+  forcePropagation(): void {
+    this.forced = true;
+  }
 
   /** The running call is replayed as `argv` instead of what was sent. */
   propagateAs(argv: readonly string[]): void {

@@ -106,7 +106,9 @@ export class Dispatcher {
       start = performance.now();
     }
     const outerAs = ctx.callAs;
+    const outerForced = ctx.forced;
     ctx.callAs = null;
+    ctx.forced = false;
     const dirty = ks.dirty;
     const stats = cmd.stats;
     ctx.depth++;
@@ -131,12 +133,13 @@ export class Dispatcher {
     this.totalCommands++;
     c.lastCommand = cmd.fullName;
     // Nothing is collected while nobody listens (no AOF, no replica).
-    if (ks.dirty !== dirty && this.propagationListeners.length !== 0) {
+    if ((ks.dirty !== dirty || ctx.forced) && this.propagationListeners.length !== 0) {
       const as = ctx.callAs;
       if (as === null) ctx.ops.push({ db: c.db.id, argv });
       else if (!ctx.prevented) ctx.ops.push({ db: c.db.id, argv: as });
     }
     ctx.callAs = outerAs;
+    ctx.forced = outerForced;
     if (top) {
       this.lastTick = end;
       this.endUnit();

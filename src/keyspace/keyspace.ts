@@ -123,6 +123,9 @@ export class Database {
    * caller reports the change.
    */
   set(key: string, value: Value | number, keepTtl = false): void {
+    // An expired key being overwritten is expired first, as Redis's lookup
+    // in setKey does: reported 'expired' and replayed as a DEL.
+    if (this.expires.size !== 0) this.expireIfNeeded(key);
     if (this.ks.cuts.length !== 0) this.ks.capture(this, key);
     this.dict.set(key, typeof value === 'number' ? value : encodeStored(value));
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
