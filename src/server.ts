@@ -34,6 +34,7 @@ import { systemClock } from './keyspace/clock.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { Logger } from './log.js';
 import { ReplyWriter } from './protocol/reply.js';
+import { MemoryReclaimer } from './util/memory.js';
 
 /** Move a batch's output to the queue when it grows past this, so huge pipelines stream. */
 const FLUSH_AT = 256 * 1024;
@@ -118,6 +119,8 @@ export class Server {
   readonly dispatcher: Dispatcher;
   /** The shared scratch writer: the output of the client whose requests run. */
   readonly writer = new ReplyWriter();
+  /** Gives memory back after large frees, once the server is idle (util/memory.ts). */
+  readonly reclaimer = new MemoryReclaimer();
   /** Where every client's socket reads land (see accept). */
   private readonly readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
   readonly clients = new Map<number, Client>();
@@ -190,6 +193,15 @@ export class Server {
         const op = { db: db.id, argv: ['DEL', key] };
         if (this.dispatcher.ctx.depth > 0) this.dispatcher.ctx.alsoPropagate(op.db, op.argv);
         else for (const l of this.dispatcher.propagationListeners) l([op]);
+      },
+    });
+    // A flushed database is memory to give back: its share of what is live.
+    this.keyspace.addListener({
+      dbFlushed: (_db, old) => {
+        if (old.size === 0) return;
+        let keys = old.size;
+        for (const d of this.keyspace.dbs) keys += d.size;
+        this.reclaimer.noteFreed(this.reclaimer.liveBytes() * (old.size / keys));
       },
     });
     this.blocking = new Blocking(this);
@@ -274,6 +286,9 @@ export class Server {
       if (c.softLimitSince !== 0) this.checkOutputLimits(c);
     }
     for (const s of this.subsystems) s.cron?.(now);
+    // V8 collects only under allocation pressure: an idle server that just
+    // freed a lot would sit at its peak size. The reclaimer decides.
+    this.reclaimer.onCron(now, this.dispatcher.totalCommands);
     if (now - this.stats.lastOpsSampleTime >= 100) {
       const ops = this.dispatcher.totalCommands - this.stats.lastOpsSampleCount;
       const rate = (ops * 1000) / (now - this.stats.lastOpsSampleTime);

@@ -56,7 +56,8 @@ export function bytesToHuman(n: number): string {
 
 function usedMemory(s: Server): { used: number; rss: number; peak: number; startup: number } {
   const m = process.memoryUsage();
-  const used = m.heapUsed + m.external;
+  // Live data: the heap in use, less what was just freed and not yet collected.
+  const used = s.reclaimer.liveBytes();
   const ids = idsOf(s);
   if (used > ids.peakMemory) ids.peakMemory = used;
   return { used, rss: m.rss, peak: ids.peakMemory, startup: 0 };

@@ -8,8 +8,9 @@
 // Technique (after node-redis-parser): an offset cursor over one Buffer,
 // byte-code comparisons, and a resumable state for a multibulk request that
 // is only partly here. A bulk string larger than BIG_BULK that has not fully
-// arrived is collected as a list of chunks and joined once, instead of being
-// re-concatenated on every read.
+// arrived is copied, as its chunks arrive, into one buffer of its exact size,
+// instead of being re-concatenated on every read (and so that the memory is
+// one block, given back whole when the value goes).
 //
 // Limits, error texts and quirks follow Redis 7.0's processMultibulkBuffer and
 // processInlineBuffer exactly:
@@ -67,8 +68,9 @@ export class RequestParser {
   private argv: string[] = NO_ARGS;
   private argc = 0;
   private bulkLen = -1;
-  // Pending chunks of a big bulk string and how many bytes they hold.
-  private big: Buffer[] | null = null;
+  // A big bulk string being received: its buffer (the bulk and its CRLF)
+  // and how many bytes of it have arrived.
+  private big: Buffer | null = null;
   private bigHave = 0;
   /** `buf` is the caller's memory, valid until `detach`. */
   private borrowed = false;
@@ -86,15 +88,26 @@ export class RequestParser {
    * the caller calls `detach` once it has run the requests it could.
    */
   feed(chunk: Buffer, borrowed = false): void {
-    if (this.big !== null) {
-      this.big.push(borrowed ? Buffer.from(chunk) : chunk);
-      this.bigHave += chunk.length;
-      if (this.bigHave >= this.bulkLen + 2) {
-        this.buf = Buffer.concat(this.big, this.bigHave);
-        this.pos = 0;
-        this.big = null;
-        this.bigHave = 0;
+    const big = this.big;
+    if (big !== null) {
+      const need = big.length - this.bigHave;
+      if (chunk.length < need) {
+        chunk.copy(big, this.bigHave);
+        this.bigHave += chunk.length;
+        return;
       }
+      // The bulk is complete: it becomes the request's next argument, and
+      // what follows it in this chunk is parsed as usual.
+      chunk.copy(big, this.bigHave, 0, need);
+      this.argv[this.argc++] = big.latin1Slice(0, this.bulkLen);
+      this.remaining--;
+      this.bulkLen = -1;
+      this.big = null;
+      this.bigHave = 0;
+      this.buf = chunk.subarray(need);
+      this.borrowed = borrowed;
+      this.pos = 0;
+      this.scanned = 0;
       return;
     }
     if (this.pos >= this.buf.length) {
@@ -125,7 +138,7 @@ export class RequestParser {
 
   next(): string[] | null {
     if (this.big !== null) return null;
-    if (this.remaining === 0) {
+    if (this.argv === NO_ARGS) {
       // Skip empty requests (`*0`, `*-1`, blank inline lines) until a real one.
       for (;;) {
         if (this.pos >= this.buf.length) {
@@ -243,11 +256,11 @@ export class RequestParser {
       const avail = buf.length - this.pos;
       if (avail < len + 2) {
         if (len >= BIG_BULK) {
-          // Keep only the unread tail and collect what follows as chunks.
-          const tail = this.borrowed ? Buffer.from(buf.subarray(this.pos)) : buf.subarray(this.pos);
+          // Copy what is here into a buffer for the whole bulk; feed fills it.
+          const big = Buffer.allocUnsafeSlow(len + 2);
+          this.bigHave = buf.copy(big, 0, this.pos);
+          this.big = big;
           this.borrowed = false;
-          this.big = [tail];
-          this.bigHave = tail.length;
           this.buf = EMPTY;
           this.pos = 0;
         }
