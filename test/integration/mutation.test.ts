@@ -386,27 +386,45 @@ async function runCase(c: RawClient, ks: Keyspace, wc: WriteCase): Promise<Outco
 
 const eventName = (e: string) => e.split(':')[1]!;
 
+/** What each block of this file talks to. */
+interface QuietServer {
+  srv: TestServer;
+  c: RawClient;
+  ks: Keyspace;
+  /** The real active expiry cycle, which only a test calls. */
+  activeExpire: (budgetMs: number) => void;
+}
+
+/**
+ * A server on `clock` for one describe block, as DEBUG SET-ACTIVE-EXPIRE 0:
+ * the server's cron expires nothing, so only a test expires keys actively, by
+ * calling the real cycle, and nothing expires behind its back between two
+ * commands. `use` receives it once started.
+ */
+function quietServer(clock: ManualClock, use: (q: QuietServer) => void): void {
+  let q: QuietServer;
+  let noActiveExpiry: MockInstance<Keyspace['activeExpireCycle']>;
+  beforeAll(async () => {
+    const srv = await startTestServer({ clock });
+    const ks = srv.server.keyspace;
+    const activeExpire = ks.activeExpireCycle.bind(ks);
+    noActiveExpiry = vi.spyOn(ks, 'activeExpireCycle').mockImplementation(() => {});
+    q = { srv, c: await RawClient.connect(srv.port), ks, activeExpire };
+    use(q);
+  });
+  afterAll(async () => {
+    noActiveExpiry.mockRestore();
+    q.c.close();
+    await q.srv.close();
+  });
+}
+
 describe('the mutation protocol', () => {
   let srv: TestServer;
   let c: RawClient;
   let ks: Keyspace;
   const clock = new ManualClock(T0);
-  let noActiveExpiry: MockInstance<Keyspace['activeExpireCycle']>;
-
-  beforeAll(async () => {
-    srv = await startTestServer({ clock });
-    ks = srv.server.keyspace;
-    // As DEBUG SET-ACTIVE-EXPIRE 0 (in every block here): the server's cron
-    // expires nothing, so only a test expires keys actively, by calling the
-    // real cycle, and nothing expires behind its back between two commands.
-    noActiveExpiry = vi.spyOn(ks, 'activeExpireCycle').mockImplementation(() => {});
-    c = await RawClient.connect(srv.port);
-  });
-  afterAll(async () => {
-    noActiveExpiry.mockRestore();
-    c.close();
-    await srv.close();
-  });
+  quietServer(clock, (q) => ({ srv, c, ks } = q));
 
   it('every write command in the table has cases, and each case runs that command', () => {
     const table = srv.server.table;
@@ -487,25 +505,11 @@ describe('the mutation protocol', () => {
 });
 
 describe('a snapshot cut in progress yields exactly the dataset at the cut', () => {
-  let srv: TestServer;
   let c: RawClient;
   let ks: Keyspace;
   let activeExpire: (budgetMs: number) => void;
   const clock = new ManualClock(T0);
-  let noActiveExpiry: MockInstance<Keyspace['activeExpireCycle']>;
-
-  beforeAll(async () => {
-    srv = await startTestServer({ clock });
-    ks = srv.server.keyspace;
-    activeExpire = ks.activeExpireCycle.bind(ks);
-    noActiveExpiry = vi.spyOn(ks, 'activeExpireCycle').mockImplementation(() => {});
-    c = await RawClient.connect(srv.port);
-  });
-  afterAll(async () => {
-    noActiveExpiry.mockRestore();
-    c.close();
-    await srv.close();
-  });
+  quietServer(clock, (q) => ({ c, ks, activeExpire } = q));
 
   /** A cut being read: what it emitted so far, rendered at once, and keys seen twice. */
   class Reader {
@@ -733,20 +737,7 @@ describe('propagation', () => {
   let ks: Keyspace;
   let activeExpire: (budgetMs: number) => void;
   const clock = new ManualClock(T0);
-  let noActiveExpiry: MockInstance<Keyspace['activeExpireCycle']>;
-
-  beforeAll(async () => {
-    srv = await startTestServer({ clock });
-    ks = srv.server.keyspace;
-    activeExpire = ks.activeExpireCycle.bind(ks);
-    noActiveExpiry = vi.spyOn(ks, 'activeExpireCycle').mockImplementation(() => {});
-    c = await RawClient.connect(srv.port);
-  });
-  afterAll(async () => {
-    noActiveExpiry.mockRestore();
-    c.close();
-    await srv.close();
-  });
+  quietServer(clock, (q) => ({ srv, c, ks, activeExpire } = q));
 
   /** Run commands and return the units propagated meanwhile, as plain data. */
   async function units(cmds: Cmd[], before?: () => void): Promise<{ db: number; argv: string[] }[][]> {
