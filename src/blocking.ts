@@ -17,7 +17,7 @@
 // - A disconnected client leaves nothing behind (clientClosed).
 
 import type { Client } from './client.js';
-import type { ReadyKey } from './engine/context.js';
+import { CTX_DENY_BLOCKING, CTX_MULTI, CTX_SCRIPT, type ReadyKey } from './engine/context.js';
 import type { ClientInfoFields, InfoFields, Subsystem } from './engine/subsystem.js';
 import type { Database, KeyspaceListener } from './keyspace/keyspace.js';
 import type { Server } from './server.js';
@@ -68,6 +68,16 @@ export class Blocking implements Subsystem, KeyspaceListener {
 
   isBlocked(c: Client): boolean {
     return this.byClient.has(c);
+  }
+
+  /**
+   * Whether the running command may block: not inside MULTI or a script, nor
+   * while a blocked client is being served, where it answers as if its
+   * timeout had passed (Redis's CLIENT_DENY_BLOCKING).
+   */
+  mayBlock(): boolean {
+    const ctx = this.server.dispatcher.ctx;
+    return (ctx.flags & (CTX_MULTI | CTX_SCRIPT | CTX_DENY_BLOCKING)) === 0;
   }
 
   /** Block the client (see the header). Must be called from its own command. */

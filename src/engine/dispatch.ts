@@ -15,7 +15,7 @@ import type { Client } from '../client.js';
 import { E, RedisError } from '../errors.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { WallClock } from '../keyspace/clock.js';
-import { ExecContext, type PropagatedOp, type PropagationListener, type ReadyKey } from './context.js';
+import { CTX_DENY_BLOCKING, ExecContext, type PropagatedOp, type PropagationListener, type ReadyKey } from './context.js';
 import type { Command, CommandTable } from './table.js';
 
 /** Serves the clients blocked on keys a unit made ready (the blocking subsystem). */
@@ -173,11 +173,14 @@ export class Dispatcher {
     if (ctx.ready.length !== 0 && this.onReady !== null) {
       // Served clients run nested in this unit, so that their writes are
       // propagated with it; serving may make more keys ready.
+      const flags = ctx.flags;
       ctx.depth++;
+      ctx.flags |= CTX_DENY_BLOCKING;
       try {
         while (ctx.ready.length !== 0) this.onReady(ctx.takeReady());
       } finally {
         ctx.depth--;
+        ctx.flags = flags;
       }
     } else if (ctx.ready.length !== 0) {
       ctx.takeReady();
