@@ -195,6 +195,7 @@ export class Server {
         else for (const l of this.dispatcher.propagationListeners) l([op]);
       },
     });
+    this.keyspace.onFreed = (bytes) => this.reclaimer.noteFreed(bytes);
     // A flushed database is memory to give back: its share of what is live.
     this.keyspace.addListener({
       dbFlushed: (_db, old) => {

@@ -36,7 +36,10 @@ import { systemClock } from './clock.js';
 import { Cut } from './cut.js';
 import { globMatch } from './glob.js';
 import type { Stored, Value, ValueType } from './types.js';
-import { encodeStored, typeOf } from './types.js';
+import { RawString, encodeStored, typeOf } from './types.js';
+
+/** Deleted strings this large are reported to Keyspace.onFreed. */
+const FREED_WORTH_TELLING = 64 * 1024;
 
 /** What the keyspace reports to; every method is optional. */
 export interface KeyspaceListener {
@@ -142,10 +145,12 @@ export class Database {
 
   /** Delete a key; true when it existed. The caller reports the change. */
   delete(key: string): boolean {
-    if (!this.dict.has(key)) return false;
+    const old = this.dict.get(key);
+    if (old === undefined) return false;
     if (this.ks.cuts.length !== 0) this.ks.capture(this, key);
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
+    if (typeof old !== 'number') this.ks.freed(old);
     return true;
   }
 
@@ -190,6 +195,8 @@ export class Database {
 
   private deleteExpired(key: string): void {
     if (this.ks.cuts.length !== 0) this.ks.capture(this, key);
+    const old = this.dict.get(key);
+    if (old !== undefined && typeof old !== 'number') this.ks.freed(old);
     this.dict.delete(key);
     this.expires.delete(key);
     this.ks.stats.expiredKeys++;
@@ -294,6 +301,8 @@ export class Keyspace {
   readonly changeListeners: KeyspaceListener[] = [];
   /** Snapshots in progress: each saves what a change is about to overwrite. */
   readonly cuts: Cut[] = [];
+  /** Told the size of a large value just deleted (the memory reclaimer). */
+  onFreed: ((bytes: number) => void) | null = null;
   private frozen = false;
   private frozenNow = 0;
 
@@ -346,6 +355,13 @@ export class Keyspace {
   endCut(cut: Cut): void {
     const i = this.cuts.indexOf(cut);
     if (i >= 0) this.cuts.splice(i, 1);
+  }
+
+  /** A value was deleted: a large string is worth telling the memory reclaimer about. */
+  freed(v: Value): void {
+    if (this.onFreed === null) return;
+    const n = typeof v === 'string' ? v.length : v instanceof RawString ? v.buf.length : 0;
+    if (n >= FREED_WORTH_TELLING) this.onFreed(n);
   }
 
   /** Before a key changes: every cut in progress saves its old value. */

@@ -96,4 +96,25 @@ describe('used_memory', () => {
       await srv.close();
     }
   });
+
+  it('a large value deleted or expired is noted as freed; small ones are not', async () => {
+    const srv = await startTestServer();
+    try {
+      const db = srv.server.keyspace.dbs[0]!;
+      const r = srv.server.reclaimer;
+      const before = r.stats().pendingFreed;
+      db.set('small', 'x'.repeat(100));
+      db.delete('small');
+      expect(r.stats().pendingFreed).toBe(before);
+      db.set('big', Buffer.alloc(MiB, 66).latin1Slice());
+      db.delete('big');
+      expect(r.stats().pendingFreed - before).toBe(MiB);
+      db.set('soon', Buffer.alloc(MiB, 67).latin1Slice());
+      db.setExpire('soon', srv.server.keyspace.now() - 1);
+      expect(db.exists('soon')).toBe(false);
+      expect(r.stats().pendingFreed - before).toBe(2 * MiB);
+    } finally {
+      await srv.close();
+    }
+  });
 });
