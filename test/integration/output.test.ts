@@ -599,3 +599,52 @@ describe('blocking timeouts under a test clock', () => {
     }
   });
 });
+
+describe('one event-loop turn', () => {
+  let srv: TestServer;
+  beforeAll(async () => { srv = await startTestServer(); });
+  afterAll(async () => { await srv.close(); });
+
+  it('runs the before-write hooks (the AOF\'s write and fsync) before any reply of the turn leaves', async () => {
+    const a = await RawClient.connect(srv.port);
+    const b = await RawClient.connect(srv.port);
+    expect(await a.call('PING')).toBe('PONG');
+    expect(await b.call('PING')).toBe('PONG');
+    const log: string[] = [];
+    const socks = [...srv.server.clients.values()].map((c) => c.socket!);
+    const origs = socks.map((s) => s.write.bind(s));
+    socks.forEach((s, i) => {
+      s.write = ((...args: Parameters<typeof s.write>) => {
+        log.push(`write ${i}`);
+        return origs[i]!(...args);
+      }) as typeof s.write;
+    });
+    const clients = [...srv.server.clients.values()];
+    // The hook sees each reply of the turn queued and not yet written.
+    const hook = () => {
+      clients.forEach((c, i) => { if (c.outQueued > 0) log.push(`hook saw ${i}`); });
+    };
+    srv.server.beforeWriteHooks.push(hook);
+    try {
+      // Both clients' requests arrive before the turn ends more often than
+      // not; either way every write of a turn follows that turn's hook.
+      a.write(encodeCommand(['SET', 'k', 'v']));
+      b.write(encodeCommand(['GET', 'k']));
+      expect(await a.readRaw()).toBe('+OK\r\n');
+      expect(await b.readRaw()).toMatch(/^(\$1\r\nv|\$-1)\r\n$/);
+    } finally {
+      srv.server.beforeWriteHooks.splice(srv.server.beforeWriteHooks.indexOf(hook), 1);
+      socks.forEach((s, i) => { s.write = origs[i]!; });
+      a.close();
+      b.close();
+    }
+    // Every write of a client's reply was preceded by a hook that saw it queued.
+    const writes = log.filter((e) => e.startsWith('write'));
+    for (const [n, e] of log.entries()) {
+      if (!e.startsWith('write')) continue;
+      const i = e.slice(6);
+      expect(log.slice(0, n).lastIndexOf(`hook saw ${i}`), e).toBeGreaterThan(log.slice(0, n).lastIndexOf(`write ${i}`));
+    }
+    expect(writes.length).toBe(2);
+  });
+});
