@@ -34,9 +34,10 @@ export function checkString(v: Value | undefined): string | RawString | undefine
 
 /**
  * dbUnshareStringValue: the value as a RawString that can be edited in place.
- * Only the representation changes, so this is not a modification of the key
- * (callers call db.modified when they do change bytes); Redis too switches
- * the encoding to raw even when a SETBIT leaves the bits as they were.
+ * `v` must come from lookupWrite (a snapshot in progress has its old value).
+ * Only the representation changes, so this is no change to report (callers
+ * report theirs with db.changed once they edit bytes); Redis too switches the
+ * encoding to raw even when a SETBIT leaves the bits as they were.
  */
 export function unshare(db: Database, key: string, v: string | RawString, extra = 0): RawString {
   if (v instanceof RawString) return v;
