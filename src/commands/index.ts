@@ -3,10 +3,13 @@
 import { bitCommands } from './bitops.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
+import { hashCommands } from './hash.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './list.js';
 import { serverCommands } from './admin.js';
+import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
+import { zsetCommands } from './zset.js';
 import { CommandTable } from '../engine/table.js';
 
 export function buildCommandTable(): CommandTable {
@@ -18,5 +21,8 @@ export function buildCommandTable(): CommandTable {
   t.add(stringCommands);
   t.add(bitCommands);
   t.add(listCommands);
+  t.add(hashCommands);
+  t.add(setCommands);
+  t.add(zsetCommands);
   return t;
 }

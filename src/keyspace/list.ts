@@ -24,6 +24,12 @@ export class ListValue extends RObject {
     return 'quicklist';
   }
 
+  contents(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.at(i)!);
+    return out;
+  }
+
   clone(): ListValue {
     const l = new ListValue(this.length);
     for (let i = 0; i < this.length; i++) l.pushTail(this.at(i)!);

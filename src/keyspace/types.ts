@@ -19,6 +19,13 @@ export abstract class RObject {
   abstract encoding(): string;
   /** An independent deep copy (COPY): later edits to either leave the other alone. */
   abstract clone(): RObject;
+  /**
+   * The contents as plain data, the same for equal values whatever their
+   * encoding or history: a list's items in order, a set's members sorted, a
+   * hash's [field, value] pairs sorted by field, a sorted set's [member,
+   * score] pairs in order (scores as Redis prints them). For digests and tests.
+   */
+  abstract contents(): unknown;
 }
 
 export class RawString extends RObject {
@@ -44,6 +51,10 @@ export class RawString extends RObject {
 
   clone(): RawString {
     return new RawString(this.buf.subarray(0, this.len));
+  }
+
+  contents(): string {
+    return this.toString();
   }
 
   /** Make room for `size` bytes, zero-filled past the current length. */

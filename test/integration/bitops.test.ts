@@ -18,6 +18,9 @@ class FakeSet extends RObject {
   encoding(): string {
     return 'hashtable';
   }
+  contents(): unknown {
+    return [];
+  }
   clone(): FakeSet {
     return new FakeSet();
   }

@@ -61,6 +61,9 @@ describe('key commands', () => {
       encoding(): string {
         return 'other';
       }
+      contents(): unknown {
+        return [];
+      }
       clone(): Other {
         return new Other(this.t);
       }

@@ -16,6 +16,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { Command, CommandTable } from '../../src/engine/table.js';
 import type { Keyspace, KeyspaceListener } from '../../src/keyspace/keyspace.js';
+import type { Cmd, WriteCase } from '../write-cases/types.js';
+import { hashCases } from '../write-cases/hash.js';
+import { listCases } from '../write-cases/list.js';
+import { setCases } from '../write-cases/set.js';
+import { zsetCases } from '../write-cases/zset.js';
 import { missingFrom, renderCutEntry, snapshotDataset } from '../helpers/dataset.js';
 import type { Reply } from '../helpers/resp.js';
 import { rng } from '../helpers/rng.js';
@@ -25,30 +30,9 @@ import {
 
 if (!HAVE_REDIS_SERVER) console.warn('skipping mutation differential test: redis-server not installed');
 
-type Cmd = (string | number)[];
-
 /** A round time, so absolute expiries are easy to read. */
 const T0 = 1_800_000_000_000;
 
-interface WriteCase {
-  /** Run first, on a flushed server with db 0 selected; the command runs in the db setup leaves selected. */
-  setup?: Cmd[];
-  cmd: Cmd;
-  /** The key events the command reports, in order (names only); checked when given. */
-  events?: string[];
-  /**
-   * Redis counts the call as a change although the dataset ends up the same
-   * (FLUSHDB of an empty database, SET to the value the key had ...).
-   */
-  counted?: true;
-  /** The command replies with an error (and changes nothing). */
-  error?: true;
-  /**
-   * Why real Redis 7.0 differs from us on this case (whether it counts as a
-   * change, or its events): the differential test expects the difference.
-   */
-  redisDiffers?: string;
-}
 
 const BYTE_FF = String.fromCharCode(0xff);
 
@@ -56,7 +40,7 @@ const BYTE_FF = String.fromCharCode(0xff);
  * Cases by the full name of the command they run. 'a' is the string 0x61
  * (bits 0110 0001) where a case sets it up so.
  */
-const CASES: Record<string, WriteCase[]> = {
+const BASE_CASES: Record<string, WriteCase[]> = {
   del: [
     { setup: [['SET', 'a', '1'], ['RPUSH', 'l', 'x']], cmd: ['DEL', 'a', 'l', 'none'], events: ['del', 'del'] },
     { setup: [['SET', 'a', '1', 'EX', 100]], cmd: ['DEL', 'a'], events: ['del'] },
@@ -319,6 +303,9 @@ const CASES: Record<string, WriteCase[]> = {
     { cmd: ['SWAPDB', 0, 99], error: true },
   ],
 };
+
+/** Every family's cases: the base ones above, and one file per data type. */
+const CASES: Record<string, WriteCase[]> = { ...BASE_CASES, ...listCases, ...hashCases, ...setCases, ...zsetCases };
 
 /** The table entry argv runs (a subcommand when the command has them). */
 function resolve(table: CommandTable, argv: Cmd): Command | undefined {

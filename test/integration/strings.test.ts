@@ -22,6 +22,9 @@ class FakeList extends RObject {
   encoding(): string {
     return 'quicklist';
   }
+  contents(): unknown {
+    return [];
+  }
   clone(): FakeList {
     return new FakeList();
   }
