@@ -104,6 +104,29 @@ export interface ShutdownFlags {
   force?: boolean;
 }
 
+/**
+ * The size thresholds of Redis's compact encodings, from the config (kept
+ * current on CONFIG SET): a collection past one of them reports the large
+ * encoding in OBJECT ENCODING from then on, as Redis converts it.
+ */
+export interface EncodingLimits {
+  hashMaxListpackEntries: number;
+  hashMaxListpackValue: number;
+  setMaxIntsetEntries: number;
+  zsetMaxListpackEntries: number;
+  zsetMaxListpackValue: number;
+  listMaxListpackSize: number;
+}
+
+const ENCODING_PARAMS: Record<string, keyof EncodingLimits> = {
+  'hash-max-listpack-entries': 'hashMaxListpackEntries',
+  'hash-max-listpack-value': 'hashMaxListpackValue',
+  'set-max-intset-entries': 'setMaxIntsetEntries',
+  'zset-max-listpack-entries': 'zsetMaxListpackEntries',
+  'zset-max-listpack-value': 'zsetMaxListpackValue',
+  'list-max-listpack-size': 'listMaxListpackSize',
+};
+
 /** One class of client-output-buffer-limit, in bytes and seconds. */
 export interface OutputLimit {
   hard: number;
@@ -119,6 +142,8 @@ export class Server {
   readonly dispatcher: Dispatcher;
   /** The shared scratch writer: the output of the client whose requests run. */
   readonly writer = new ReplyWriter();
+  /** Compact-encoding thresholds for OBJECT ENCODING (see EncodingLimits). */
+  readonly encodingLimits: EncodingLimits;
   /** Gives memory back after large frees, once the server is idle (util/memory.ts). */
   readonly reclaimer = new MemoryReclaimer();
   /** Where every client's socket reads land (see accept). */
@@ -179,11 +204,15 @@ export class Server {
       outputLimitDisconnections: 0,
     };
     this.applyOutputLimits(config.get('client-output-buffer-limit'));
+    const limits: Record<string, number> = {};
+    for (const [param, field] of Object.entries(ENCODING_PARAMS)) limits[field] = config.int(param);
+    this.encodingLimits = limits as unknown as EncodingLimits;
     config.onChange((name, value) => {
       if (name === 'proto-max-bulk-len') this.limits.maxBulkLen = parseInt(value, 10);
       else if (name === 'loglevel') this.log.level = value as Logger['level'];
       else if (name === 'hz') this.startCron();
       else if (name === 'client-output-buffer-limit') this.applyOutputLimits(value);
+      else if (ENCODING_PARAMS[name] !== undefined) this.encodingLimits[ENCODING_PARAMS[name]] = parseInt(value, 10);
     });
     // An expiry is not the running command's write: it is replayed as a DEL
     // of its own, inside the running unit or, from the cron, alone.
