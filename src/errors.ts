@@ -110,6 +110,41 @@ export const E = {
   GETKEYS_NO_KEYS: 'ERR The command has no key arguments',
   GETKEYS_INVALID_ARITY: 'ERR Invalid number of arguments specified for command',
   GETKEYS_INVALID_ARGS: 'ERR Invalid arguments specified for command',
+  // hashes (t_hash.c)
+  HASH_NOT_INTEGER: 'ERR hash value is not an integer',
+  HASH_NOT_FLOAT: 'ERR hash value is not a float',
+  VALUE_NAN_OR_INF: 'ERR value is NaN or Infinity',
+  VALUE_OUT_OF_RANGE: 'ERR value is out of range',
+  // sets (t_set.c)
+  SET_NUMKEYS_POSITIVE: 'ERR numkeys should be greater than 0',
+  SET_NUMKEYS_TOO_MANY: "ERR Number of keys can't be greater than number of args",
+  SET_LIMIT_NEGATIVE: "ERR LIMIT can't be negative",
+  // lists and blocking (t_list.c, blocked.c, timeout.c, CLIENT UNBLOCK)
+  LIST_INDEX_OUT_OF_RANGE: 'ERR index out of range',
+  LPOS_RANK_ZERO:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  LPOS_COUNT_NEGATIVE: "ERR COUNT can't be negative",
+  LPOS_MAXLEN_NEGATIVE: "ERR MAXLEN can't be negative",
+  MPOP_NUMKEYS_POSITIVE: 'ERR numkeys should be greater than 0',
+  MPOP_COUNT_POSITIVE: 'ERR count should be greater than 0',
+  TIMEOUT_NOT_FLOAT: 'ERR timeout is not a float or out of range',
+  TIMEOUT_NEGATIVE: 'ERR timeout is negative',
+  UNBLOCK_REASON: 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR',
+  UNBLOCK_SYNTAX: (sub: string) => `ERR unknown subcommand or wrong number of arguments for '${truncate(sub)}'. Try CLIENT HELP.`,
+  UNBLOCKED: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
+  // sorted sets (t_zset.c)
+  ZSET_XX_AND_NX: 'ERR XX and NX options at the same time are not compatible',
+  ZSET_GT_LT_NX: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  ZSET_INCR_PAIR: 'ERR INCR option supports a single increment-element pair',
+  ZSET_NAN: 'ERR resulting score is not a number (NaN)',
+  ZSET_MINMAX_FLOAT: 'ERR min or max is not a float',
+  ZSET_MINMAX_LEX: 'ERR min or max not valid string range item',
+  ZSET_LIMIT_RANK: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  ZSET_WITHSCORES_BYLEX: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  ZSET_NEED_KEY: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
+  ZSET_WEIGHT_FLOAT: 'ERR weight value is not a float',
+  ZSET_LIMIT_NEGATIVE: "ERR LIMIT can't be negative",
+  ZSET_VALUE_OUT_OF_RANGE: 'ERR value is out of range',
 } as const;
 
 function truncate(s: string, max = 128): string {

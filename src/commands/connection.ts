@@ -336,6 +336,28 @@ const clientSubcommands: CommandSpec[] = [
     },
   },
   {
+    name: 'client|unblock', arity: -3, flags: CLIENT_ADMIN_FLAGS, keys: NO_KEYS,
+    syntax: 'CLIENT UNBLOCK client-id [TIMEOUT | ERROR]',
+    handler(c, argv) {
+      // Redis's clientCommand matches only 3 or 4 arguments here.
+      if (argv.length > 4) throw new RedisError(E.UNBLOCK_SYNTAX(argv[1]!));
+      let asError = false;
+      if (argv.length === 4) {
+        const why = argv[3]!.toUpperCase();
+        if (why === 'ERROR') asError = true;
+        else if (why !== 'TIMEOUT') throw new RedisError(E.UNBLOCK_REASON);
+      }
+      const id = numArg(argv[2]!);
+      const target = c.server.clients.get(id);
+      const blocking = c.server.blocking;
+      let done = false;
+      if (target !== undefined) {
+        done = asError ? blocking.unblockWithError(target, E.UNBLOCKED) : blocking.unblockAsTimeout(target);
+      }
+      c.w.integer(done ? 1 : 0);
+    },
+  },
+  {
     name: 'client|no-evict', arity: 3, flags: CLIENT_ADMIN_FLAGS, keys: NO_KEYS,
     syntax: 'CLIENT NO-EVICT <ON | OFF>',
     handler(c, argv) {

@@ -1,6 +1,8 @@
 // The list value: a double-ended queue of byte strings (latin1) in a ring
 // buffer, so pushes and pops at either end are O(1) and indexing is O(1).
-// Redis 7.0 reports its lists as "quicklist" whatever their size.
+// Edits in the middle (LINSERT, LREM) shift elements and are O(n), as they
+// are in a quicklist scan anyway; LTRIM pops from the ends. Redis 7.0
+// reports its lists as "quicklist" whatever their size.
 
 import { RObject, type ValueType } from './types.js';
 
@@ -80,5 +82,75 @@ export class ListValue extends RObject {
   at(index: number): string | undefined {
     if (index < 0 || index >= this.length) return undefined;
     return this.items[(this.head + index) & (this.items.length - 1)];
+  }
+  /** Replace the element at a valid zero-based index (LSET). */
+  setAt(index: number, v: string): void {
+    if (index < 0 || index >= this.length) throw new RangeError('list index out of range');
+    this.items[(this.head + index) & (this.items.length - 1)] = v;
+  }
+
+  /** Keep only the `count` elements from `start` on (LTRIM); O(removed). */
+  keepRange(start: number, count: number): void {
+    if (start < 0 || count < 0 || start + count > this.length) throw new RangeError('list range out of range');
+    const tail = this.length - start - count;
+    for (let i = 0; i < start; i++) this.popHead();
+    for (let i = 0; i < tail; i++) this.popTail();
+  }
+
+  /** Insert `v` so that it ends at `index` (0..length): the elements after it shift. */
+  insertAt(index: number, v: string): void {
+    if (index < 0 || index > this.length) throw new RangeError('list index out of range');
+    if (this.length === this.items.length) this.grow();
+    const mask = this.items.length - 1;
+    if (index < this.length - index) {
+      // Nearer the head: shift the first `index` elements one slot left.
+      this.head = (this.head - 1) & mask;
+      for (let i = 0; i < index; i++) this.items[(this.head + i) & mask] = this.items[(this.head + i + 1) & mask];
+    } else {
+      for (let i = this.length; i > index; i--) this.items[(this.head + i) & mask] = this.items[(this.head + i - 1) & mask];
+    }
+    this.items[(this.head + index) & mask] = v;
+    this.length++;
+  }
+
+  /**
+   * Remove elements equal to `v` (LREM): the first `count` from the head when
+   * count > 0, from the tail when count < 0, all when 0. Returns how many.
+   */
+  removeValue(v: string, count: number): number {
+    const mask = this.items.length - 1;
+    const limit = count === 0 ? Infinity : Math.abs(count);
+    let removed = 0;
+    const n = this.length;
+    if (count >= 0) {
+      // Compact towards the head in one pass.
+      let w = 0;
+      for (let r = 0; r < n; r++) {
+        const x = this.items[(this.head + r) & mask]!;
+        if (removed < limit && x === v) {
+          removed++;
+          continue;
+        }
+        if (w !== r) this.items[(this.head + w) & mask] = x;
+        w++;
+      }
+      for (let i = w; i < n; i++) this.items[(this.head + i) & mask] = undefined;
+    } else {
+      // Compact towards the tail, scanning from it.
+      let w = n - 1;
+      for (let r = n - 1; r >= 0; r--) {
+        const x = this.items[(this.head + r) & mask]!;
+        if (removed < limit && x === v) {
+          removed++;
+          continue;
+        }
+        if (w !== r) this.items[(this.head + w) & mask] = x;
+        w--;
+      }
+      for (let i = 0; i < removed; i++) this.items[(this.head + i) & mask] = undefined;
+      this.head = (this.head + removed) & mask;
+    }
+    this.length = n - removed;
+    return removed;
   }
 }
