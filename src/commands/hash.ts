@@ -10,7 +10,7 @@ import { E, RedisError } from '../errors.js';
 import { defineEvents } from '../keyspace/events.js';
 import { HashValue } from '../keyspace/hash.js';
 import type { Value } from '../keyspace/types.js';
-import { Args, intArg } from '../engine/args.js';
+import { Args, intArg, parseScanCursor } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 import type { LongDouble } from '../util/numbers.js';
 import { INT64_MIN, addInt64, addLongDouble, formatLongDouble, parseInt64, parseLongDouble } from '../util/numbers.js';
@@ -93,30 +93,6 @@ function hrandfieldWithCount(c: Client, key: string, l: number, withValues: bool
   for (const f of h.randomDistinct(l)) replyField(c, h, f, withValues);
 }
 
-/**
- * SCAN's cursor as Redis reads it (strtoul): optional sign, decimal digits
- * and nothing else, no leading space; "" is 0. Returns a JS number, -1 for
- * values no issued cursor has, or null when invalid.
- */
-function parseCursor(raw: string): number | null {
-  const nul = raw.indexOf('\0');
-  const s = nul < 0 ? raw : raw.slice(0, nul);
-  if (s.length === 0) return 0;
-  let i = 0;
-  const c0 = s.charCodeAt(0);
-  if (c0 === 43 /* + */ || c0 === 45 /* - */) i = 1;
-  if (i === s.length) return null;
-  for (let j = i; j < s.length; j++) {
-    const d = s.charCodeAt(j);
-    if (d < 48 || d > 57) return null;
-  }
-  const digits = s.slice(i);
-  // Beyond 64 bits strtoul reports ERANGE.
-  if (digits.length > 20 || (digits.length === 20 && digits > '18446744073709551615')) return null;
-  const v = Number(digits);
-  if (c0 === 45) return v === 0 ? 0 : -1;
-  return Number.isSafeInteger(v) ? v : -1;
-}
 
 /** HINCRBY / HINCRBYFLOAT reply the new value; both create the hash. */
 function hincrbyfloat(c: Client, argv: string[]): void {
@@ -348,7 +324,7 @@ export const hashCommands: CommandSpec[] = [
     name: 'hscan', arity: -3, flags: ['readonly'], keys: KEY1,
     syntax: 'HSCAN key cursor [MATCH pattern] [COUNT count]',
     handler(c, argv) {
-      const cursor = parseCursor(argv[2]!);
+      const cursor = parseScanCursor(argv[2]!);
       if (cursor === null) throw new RedisError(E.INVALID_CURSOR);
       const h = hashOrNull(c.db.read(argv[1]!));
       if (h === null) {

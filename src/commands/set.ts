@@ -10,7 +10,7 @@
 
 import type { Client } from '../client.js';
 import { E, RedisError } from '../errors.js';
-import { Args, intArg } from '../engine/args.js';
+import { Args, intArg, parseScanCursor } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 import { defineEvents } from '../keyspace/events.js';
 import { globMatch } from '../keyspace/glob.js';
@@ -50,22 +50,6 @@ function positiveLong(s: string, err: string): number {
   return Number(v);
 }
 
-/**
- * SSCAN's cursor as Redis reads it (strtoul): optional sign, decimal
- * digits, nothing else ("" is 0; a NUL ends it); -1 for values no cursor
- * we issue can have, null when invalid.
- */
-function parseCursor(raw: string): number | null {
-  const nul = raw.indexOf('\0');
-  const s = nul < 0 ? raw : raw.slice(0, nul);
-  if (s.length === 0) return 0;
-  const m = /^([+-]?)([0-9]+)$/.exec(s);
-  if (m === null) return null;
-  const v = BigInt(m[2]!);
-  if (v > 0xffffffffffffffffn) return null;
-  if (m[1] === '-' && v !== 0n) return -1;
-  return v > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(v);
-}
 
 /** Looks up the source sets of the algebra; a missing key is null (an empty set). */
 function sourceSets(c: Client, keys: readonly string[], forStore: boolean): (SetValue | null)[] {
@@ -411,7 +395,7 @@ export const setCommands: CommandSpec[] = [
     name: 'sscan', arity: -3, flags: ['readonly'], keys: KEY1,
     syntax: 'SSCAN key cursor [MATCH pattern] [COUNT count]',
     handler(c, argv) {
-      const cursor = parseCursor(argv[2]!);
+      const cursor = parseScanCursor(argv[2]!);
       if (cursor === null) throw new RedisError(E.INVALID_CURSOR);
       const s = setOrNull(c.db.read(argv[1]!));
       if (s === null) {

@@ -96,3 +96,36 @@ export function floatArg(s: string, err: string = E.NOT_FLOAT): number {
   if (v === null) throw new RedisError(err);
   return v;
 }
+
+/**
+ * SCAN's cursor, parsed as Redis does with strtoul: optional sign, decimal
+ * digits, nothing after (a NUL ends the C string), no leading space, within
+ * unsigned 64 bits; a negative value wraps. "" is cursor 0. Returns the
+ * cursor as a JS number (-1 for values no issued cursor can have), or null.
+ */
+export function parseScanCursor(raw: string): number | null {
+  const nul = raw.indexOf('\0');
+  const s = nul < 0 ? raw : raw.slice(0, nul);
+  if (s.length === 0) return 0;
+  let i = 0;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
+  let neg = false;
+  if (c0 === 43 /* + */ || c0 === 45 /* - */) {
+    neg = c0 === 45;
+    i = 1;
+  }
+  if (i === s.length) return null; // a lone sign: strtoul parsed nothing
+  for (let j = i; j < s.length; j++) {
+    const d = s.charCodeAt(j);
+    if (d < 48 || d > 57) return null;
+  }
+  if (s.length - i <= 15) {
+    const v = Number(s.slice(i));
+    return neg && v !== 0 ? -1 : v;
+  }
+  let v = BigInt(s.slice(i));
+  if (v > 0xffffffffffffffffn) return null; // ERANGE
+  if (neg) v = (0x10000000000000000n - v) & 0xffffffffffffffffn;
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : -1;
+}
