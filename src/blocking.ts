@@ -20,7 +20,29 @@ import type { Client } from './client.js';
 import { CTX_DENY_BLOCKING, CTX_MULTI, CTX_SCRIPT, type ReadyKey } from './engine/context.js';
 import type { ClientInfoFields, InfoFields, Subsystem } from './engine/subsystem.js';
 import type { Database, KeyspaceListener } from './keyspace/keyspace.js';
+import { E, RedisError } from './errors.js';
 import type { Server } from './server.js';
+import { parseLongDouble } from './util/numbers.js';
+
+/**
+ * A blocking command's timeout (getTimeoutFromObjectOrReply, seconds): a long
+ * double, truncated to ms as Redis's cast does (so 0.0001 and -0.0001 mean 0,
+ * forever; an infinite or too large value casts to LLONG_MIN, negative).
+ * Returns the absolute unix ms to time out at, 0 for none.
+ */
+export function blockTimeoutArg(now: number, s: string): number {
+  const ld = parseLongDouble(s);
+  if (ld === null) throw new RedisError(E.TIMEOUT_NOT_FLOAT);
+  let ms: number;
+  if (ld.inf) {
+    ms = -1;
+  } else {
+    const v = Number(ld.m) * 2 ** ld.e * 1000;
+    ms = v >= 2 ** 63 ? -1 : Math.trunc(v) * (ld.neg ? -1 : 1);
+  }
+  if (ms < 0) throw new RedisError(E.TIMEOUT_NEGATIVE);
+  return ms === 0 ? 0 : now + ms;
+}
 
 export interface BlockRequest {
   client: Client;

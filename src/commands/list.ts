@@ -10,6 +10,7 @@
 // that pop is propagated with alsoPropagate. Where blocking is denied (MULTI,
 // scripts, a client being served) it answers as a timeout would.
 
+import { blockTimeoutArg } from '../blocking.js';
 import type { Client } from '../client.js';
 import { E, RedisError } from '../errors.js';
 import { ListValue } from '../keyspace/list.js';
@@ -17,7 +18,6 @@ import type { Value } from '../keyspace/types.js';
 import { Args, intArg, numArg } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 import type { Database } from '../keyspace/keyspace.js';
-import { parseLongDouble } from '../util/numbers.js';
 
 const KEY1 = { first: 1, last: 1, step: 1 };
 const KEYS12 = { first: 1, last: 2, step: 1 };
@@ -104,25 +104,6 @@ function whereArg(s: string): boolean {
   throw new RedisError(E.SYNTAX);
 }
 
-/**
- * getTimeoutFromObjectOrReply in seconds: a long double, truncated to ms as
- * Redis's cast does (so 0.0001 and -0.0001 mean 0, forever; an infinite or
- * too large value casts to LLONG_MIN, negative). Returns the absolute unix ms
- * to time out at, 0 for none.
- */
-function timeoutArg(c: Client, s: string): number {
-  const ld = parseLongDouble(s);
-  if (ld === null) throw new RedisError(E.TIMEOUT_NOT_FLOAT);
-  let ms: number;
-  if (ld.inf) {
-    ms = -1;
-  } else {
-    const v = Number(ld.m) * 2 ** ld.e * 1000;
-    ms = v >= 2 ** 63 ? -1 : Math.trunc(v) * (ld.neg ? -1 : 1);
-  }
-  if (ms < 0) throw new RedisError(E.TIMEOUT_NEGATIVE);
-  return ms === 0 ? 0 : c.server.keyspace.now() + ms;
-}
 
 /** LSET key index element. */
 function lset(c: Client, argv: string[]): void {
@@ -398,7 +379,7 @@ function blockOnLists(c: Client, keys: readonly string[], timeout: number, serve
 
 /** BLPOP/BRPOP key [key ...] timeout. */
 function bpop(c: Client, argv: string[], head: boolean): void {
-  const timeout = timeoutArg(c, argv[argv.length - 1]!);
+  const timeout = blockTimeoutArg(c.server.keyspace.now(), argv[argv.length - 1]!);
   const keys = argv.slice(1, -1);
   const db = c.db;
   for (const key of keys) {
@@ -591,7 +572,7 @@ export const listCommands: CommandSpec[] = [
     handler(c, argv) {
       const from = whereArg(argv[3]!);
       const to = whereArg(argv[4]!);
-      const timeout = timeoutArg(c, argv[5]!);
+      const timeout = blockTimeoutArg(c.server.keyspace.now(), argv[5]!);
       const src = argv[1]!;
       const dst = argv[2]!;
       bmove(c, src, dst, from, to, timeout, ['LMOVE', src, dst, argv[3]!, argv[4]!],
@@ -602,7 +583,7 @@ export const listCommands: CommandSpec[] = [
     name: 'brpoplpush', arity: 4, flags: ['write', 'denyoom', 'noscript', 'blocking'], keys: KEYS12,
     syntax: 'BRPOPLPUSH source destination timeout',
     handler(c, argv) {
-      const timeout = timeoutArg(c, argv[3]!);
+      const timeout = blockTimeoutArg(c.server.keyspace.now(), argv[3]!);
       const src = argv[1]!;
       const dst = argv[2]!;
       bmove(c, src, dst, false, true, timeout, ['RPOPLPUSH', src, dst], () => ['RPOPLPUSH', src, dst]);
@@ -613,7 +594,7 @@ export const listCommands: CommandSpec[] = [
     syntax: 'BLMPOP timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]',
     handler(c, argv) {
       const { keys, head, count } = mpopArgs(argv, 2);
-      const timeout = timeoutArg(c, argv[1]!);
+      const timeout = blockTimeoutArg(c.server.keyspace.now(), argv[1]!);
       if (mpopFrom(c, keys, head, count)) return;
       if (!c.server.blocking.mayBlock()) {
         c.w.nullArray();
