@@ -10,7 +10,7 @@ import { E, RedisError } from '../errors.js';
 import { defineEvents } from '../keyspace/events.js';
 import { HashValue } from '../keyspace/hash.js';
 import type { Value } from '../keyspace/types.js';
-import { Args, intArg, parseScanCursor } from '../engine/args.js';
+import { intArg, parseScanCursor, parseScanOptions } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 import type { LongDouble } from '../util/numbers.js';
 import { INT64_MIN, addInt64, addLongDouble, formatLongDouble, parseInt64, parseLongDouble } from '../util/numbers.js';
@@ -333,22 +333,7 @@ export const hashCommands: CommandSpec[] = [
         c.w.array(0);
         return;
       }
-      let count = 10;
-      let match: string | null = null;
-      const a = new Args(argv, 3);
-      while (a.hasNext()) {
-        const opt = a.nextUpper();
-        if (!a.hasNext()) throw new RedisError(E.SYNTAX);
-        if (opt === 'COUNT') {
-          count = a.nextNumber();
-          if (count < 1) throw new RedisError(E.SYNTAX);
-        } else if (opt === 'MATCH') {
-          const p = a.next();
-          match = p === '*' ? null : p;
-        } else {
-          throw new RedisError(E.SYNTAX);
-        }
-      }
+      const { count, match } = parseScanOptions(argv, 3, false);
       const [next, items] = h.scan(cursor < 0 ? -1 : cursor, count, match);
       c.w.array(2);
       c.w.bulk(String(next));

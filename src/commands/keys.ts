@@ -15,7 +15,7 @@ import type { Database } from '../keyspace/keyspace.js';
 import type { Value } from '../keyspace/types.js';
 import { encodingOf, typeOf } from '../keyspace/types.js';
 import { INT64_MAX, INT64_MIN, parseInt64, type Int } from '../util/numbers.js';
-import { Args, int32Arg, intArg, parseScanCursor } from '../engine/args.js';
+import { Args, int32Arg, intArg, parseScanCursor, parseScanOptions } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 import { NO_KEYS } from '../engine/table.js';
 
@@ -303,29 +303,11 @@ export const keyCommands: CommandSpec[] = [
     handler(c, argv) {
       const cursor = parseScanCursor(argv[1]!);
       if (cursor === null) throw new RedisError(E.INVALID_CURSOR);
-      let count = 10;
-      let match: string | null = null;
-      let type: string | null = null;
-      const a = new Args(argv, 2);
-      while (a.hasNext()) {
-        const opt = a.nextUpper();
-        if (!a.hasNext()) throw new RedisError(E.SYNTAX);
-        if (opt === 'COUNT') {
-          count = a.nextNumber();
-          if (count < 1) throw new RedisError(E.SYNTAX);
-        } else if (opt === 'MATCH') {
-          const p = a.next();
-          match = p === '*' ? null : p;
-        } else if (opt === 'TYPE') {
-          type = a.next().toLowerCase();
-        } else {
-          throw new RedisError(E.SYNTAX);
-        }
-      }
+      const opts = parseScanOptions(argv, 2, true);
       // An unknown cursor ends the iteration (see Keyspace.scan).
       const [next, keys] = cursor < 0
         ? [0, []]
-        : c.server.keyspace.scan(c.db, cursor, { count, match, type });
+        : c.server.keyspace.scan(c.db, cursor, opts);
       c.w.array(2);
       c.w.bulk(String(next));
       c.w.bulkArray(keys);

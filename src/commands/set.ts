@@ -10,7 +10,7 @@
 
 import type { Client } from '../client.js';
 import { E, RedisError } from '../errors.js';
-import { Args, intArg, parseScanCursor } from '../engine/args.js';
+import { Args, intArg, parseScanCursor, parseScanOptions } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 import { defineEvents } from '../keyspace/events.js';
 import { globMatch } from '../keyspace/glob.js';
@@ -404,22 +404,7 @@ export const setCommands: CommandSpec[] = [
         c.w.array(0);
         return;
       }
-      let count = 10;
-      let match: string | null = null;
-      const a = new Args(argv, 3);
-      while (a.hasNext()) {
-        const opt = a.nextUpper();
-        if (!a.hasNext()) throw new RedisError(E.SYNTAX);
-        if (opt === 'COUNT') {
-          count = a.nextNumber();
-          if (count < 1) throw new RedisError(E.SYNTAX);
-        } else if (opt === 'MATCH') {
-          const p = a.next();
-          match = p === '*' ? null : p;
-        } else {
-          throw new RedisError(E.SYNTAX);
-        }
-      }
+      const { count, match } = parseScanOptions(argv, 3, false);
       // An intset is answered whole, with cursor 0, whatever the cursor and COUNT.
       let next = 0;
       let items: readonly string[];

@@ -18,7 +18,7 @@ import {
   gteMin, lexGteMin, lexLteMax, lteMax, ZSetValue,
   type LexRange, type ScoreRange, type ZNode,
 } from '../keyspace/zset.js';
-import { floatArg, intArg, numArg } from '../engine/args.js';
+import { floatArg, intArg, numArg, parseScanCursor, parseScanOptions } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 import { formatDouble17g, parseFloatStrict } from '../util/numbers.js';
 import type { Database } from '../keyspace/keyspace.js';
@@ -719,15 +719,8 @@ function setOp(c: Client, argv: string[], dst: string | null, numkeysAt: number,
 
 // ---- ZSCAN ----------------------------------------------------------------
 
-/** SCAN's cursor syntax (strtoul, unsigned 64-bit). */
-function scanCursor(s: string): void {
-  if (!/^[+-]?[0-9]+$/.test(s) && s !== '') throw new RedisError(E.INVALID_CURSOR);
-  const digits = s.replace(/^[+-]/, '');
-  if (digits.length > 20 || (digits.length === 20 && digits > '18446744073709551615')) throw new RedisError(E.INVALID_CURSOR);
-}
-
 function zscan(c: Client, argv: string[]): void {
-  scanCursor(argv[2]!);
+  if (parseScanCursor(argv[2]!) === null) throw new RedisError(E.INVALID_CURSOR);
   const z = zsetOrNull(c.db.read(argv[1]!));
   if (z === null) {
     c.w.array(2);
@@ -735,20 +728,7 @@ function zscan(c: Client, argv: string[]): void {
     c.w.array(0);
     return;
   }
-  let match: string | null = null;
-  for (let i = 3; i < argv.length;) {
-    const left = argv.length - i;
-    const o = argv[i]!.toLowerCase();
-    if (o === 'count' && left >= 2) {
-      if (longArg(argv[i + 1]!) < 1) throw new RedisError(E.SYNTAX);
-      i += 2;
-    } else if (o === 'match' && left >= 2) {
-      match = argv[i + 1] === '*' ? null : argv[i + 1]!;
-      i += 2;
-    } else {
-      throw new RedisError(E.SYNTAX);
-    }
-  }
+  const { match } = parseScanOptions(argv, 3, false);
   // The whole set in one reply, cursor 0: what Redis does for a listpack,
   // and always a complete iteration (COUNT is only a hint).
   const out: ZNode[] = [];

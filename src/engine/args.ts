@@ -129,3 +129,37 @@ export function parseScanCursor(raw: string): number | null {
   if (neg) v = (0x10000000000000000n - v) & 0xffffffffffffffffn;
   return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : -1;
 }
+
+export interface ScanOptions {
+  count: number;
+  /** null for none (or "*"). */
+  match: string | null;
+  /** SCAN's TYPE, lower case; null for none. */
+  type: string | null;
+}
+
+/**
+ * The options of SCAN, HSCAN, SSCAN and ZSCAN from argv[from] on: MATCH
+ * pattern, COUNT n (at least 1), and TYPE for SCAN only (`withType`). Every
+ * problem is Redis's syntax error (scanGenericCommand).
+ */
+export function parseScanOptions(argv: readonly string[], from: number, withType: boolean): ScanOptions {
+  const o: ScanOptions = { count: 10, match: null, type: null };
+  const a = new Args(argv, from);
+  while (a.hasNext()) {
+    const opt = a.nextUpper();
+    if (!a.hasNext()) throw new RedisError(E.SYNTAX);
+    if (opt === 'COUNT') {
+      o.count = a.nextNumber();
+      if (o.count < 1) throw new RedisError(E.SYNTAX);
+    } else if (opt === 'MATCH') {
+      const p = a.next();
+      o.match = p === '*' ? null : p;
+    } else if (opt === 'TYPE' && withType) {
+      o.type = a.next().toLowerCase();
+    } else {
+      throw new RedisError(E.SYNTAX);
+    }
+  }
+  return o;
+}
