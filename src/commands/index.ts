@@ -6,8 +6,10 @@ import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './list.js';
+import { memoryCommands } from './memory.js';
 import { serverCommands } from './admin.js';
 import { setCommands } from './set.js';
+import { sortCommands } from './sort.js';
 import { stringCommands } from './string.js';
 import { zsetCommands } from './zset.js';
 import { CommandTable } from '../engine/table.js';
@@ -24,5 +26,7 @@ export function buildCommandTable(): CommandTable {
   t.add(hashCommands);
   t.add(setCommands);
   t.add(zsetCommands);
+  t.add(sortCommands);
+  t.add(memoryCommands);
   return t;
 }

@@ -20,6 +20,7 @@ import type { Cmd, WriteCase } from '../write-cases/types.js';
 import { hashCases } from '../write-cases/hash.js';
 import { listCases } from '../write-cases/list.js';
 import { setCases } from '../write-cases/set.js';
+import { sortCases } from '../write-cases/sort.js';
 import { zsetCases } from '../write-cases/zset.js';
 import { missingFrom, renderCutEntry, snapshotDataset } from '../helpers/dataset.js';
 import type { Reply } from '../helpers/resp.js';
@@ -305,7 +306,9 @@ const BASE_CASES: Record<string, WriteCase[]> = {
 };
 
 /** Every family's cases: the base ones above, and one file per data type. */
-const CASES: Record<string, WriteCase[]> = { ...BASE_CASES, ...listCases, ...hashCases, ...setCases, ...zsetCases };
+const CASES: Record<string, WriteCase[]> = {
+  ...BASE_CASES, ...listCases, ...hashCases, ...setCases, ...zsetCases, ...sortCases,
+};
 
 /** The table entry argv runs (a subcommand when the command has them). */
 function resolve(table: CommandTable, argv: Cmd): Command | undefined {

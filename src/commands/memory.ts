@@ -1,0 +1,5 @@
+// memory commands: filled in by the data-types issue.
+
+import type { CommandSpec } from '../engine/table.js';
+
+export const memoryCommands: CommandSpec[] = [];

@@ -1,0 +1,5 @@
+// sort commands: filled in by the data-types issue.
+
+import type { CommandSpec } from '../engine/table.js';
+
+export const sortCommands: CommandSpec[] = [];
