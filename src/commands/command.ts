@@ -61,9 +61,10 @@ export interface CommandDoc {
 }
 
 /**
- * Commands added after Redis 7.0 that we serve (the issue asks for CLIENT
- * SETINFO and NO-TOUCH, which clients send): documented by hand in
- * docs-later.json from the later Redis's own docs.
+ * Commands documented from a Redis later than 7.0, by hand in docs-later.json
+ * from that Redis's own docs: commands added later that we serve (CLIENT
+ * SETINFO and NO-TOUCH, which clients send), and 7.0 commands whose later
+ * form we serve (ZRANK and ZREVRANK with 7.2's WITHSCORE).
  */
 export const LATER_COMMANDS: ReadonlySet<string> = new Set(Object.keys(laterDocsJson));
 

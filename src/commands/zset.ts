@@ -807,14 +807,30 @@ export const zsetCommands: CommandSpec[] = [
       }
     },
   },
+  // WITHSCORE is Redis 7.2's (zrankGenericCommand): hence arity -3 where 7.0
+  // has 3, and docs-later.json for its docs. Without it the replies are 7.0's.
   ...(['zrank', 'zrevrank'] as const).map((name): CommandSpec => ({
-    name, arity: 3, flags: ['readonly', 'fast'], keys: KEY1,
-    syntax: `${name.toUpperCase()} key member`,
+    name, arity: -3, flags: ['readonly', 'fast'], keys: KEY1,
+    syntax: `${name.toUpperCase()} key member [WITHSCORE]`,
     handler(c, argv) {
+      // 7.2 checks the extra arguments before the key: a syntax error wins over WRONGTYPE.
+      if (argv.length > 4) throw new RedisError(E.WRONG_ARITY(name));
+      let withscore = false;
+      if (argv.length === 4) {
+        if (argv[3]!.toLowerCase() !== 'withscore') throw new RedisError(E.SYNTAX);
+        withscore = true;
+      }
       const z = zsetOrNull(c.db.read(argv[1]!));
       const r = z === null ? -1 : z.rank(argv[2]!);
-      if (r < 0) c.w.nullBulk();
-      else c.w.integer(name === 'zrank' ? r : z!.size - 1 - r);
+      if (r < 0) {
+        // A missing key or member: null array with WITHSCORE (*-1 / _), else null bulk.
+        if (withscore) c.w.nullArray();
+        else c.w.nullBulk();
+        return;
+      }
+      if (withscore) c.w.array(2);
+      c.w.integer(name === 'zrank' ? r : z!.size - 1 - r);
+      if (withscore) c.w.double(z!.score(argv[2]!)!);
     },
   })),
   {

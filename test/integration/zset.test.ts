@@ -62,7 +62,10 @@ describe.skipIf(!HAVE_REDIS_SERVER)('sorted sets vs real Redis', () => {
       ['ZMSCORE', 'none', 'a', 'b'], ['ZMSCORE', 'str', 'a'], ['ZMSCORE', 'z'],
       ['ZRANK', 'z', 'ninf'], ['ZRANK', 'z', 'c'], ['ZRANK', 'z', 'cc'], ['ZRANK', 'z', 'nope'], ['ZRANK', 'none', 'a'],
       ['ZREVRANK', 'z', 'ninf'], ['ZREVRANK', 'z', 'pinf'], ['ZREVRANK', 'z', 'x'], ['ZRANK', 'str', 'a'],
-      ['ZRANK', 'z', 'a', 'WITHSCORE'],
+      // Without WITHSCORE (Redis 7.2's) ZRANK/ZREVRANK answer as 7.0's, arity errors included.
+      ['ZRANK', 'z'], ['ZREVRANK', 'z'], ['ZRANK'], ['ZRANK', 'z', 'a', 'WITHSCORE', 'x'],
+      ['ZREVRANK', 'z', 'a', 'b', 'c'], ['ZREVRANK', 'none', 'a'], ['ZREVRANK', 'str', 'a'], ['ZREVRANK', 'z', 'nope'],
+      ['ZRANK', 'z', ''], ['ZADD', 'z', 0, ''], ['ZRANK', 'z', ''], ['ZREVRANK', 'z', ''], ['ZREM', 'z', ''],
       ['ZREM', 'z', 'a', 'nope', 'b', 'a'], ['ZREM', 'none', 'a'], ['ZREM', 'str', 'a'], ['ZREM', 'z'],
       ['ZREM', 'lex', 'a', 'b', 'c', 'd', 'e', 'f', 'g', '\x00', '\xff', 'zz'], ['EXISTS', 'lex'], ['ZCARD', 'z'],
     ]);
@@ -310,6 +313,87 @@ describe.skipIf(!HAVE_REDIS_SERVER)('blocking sorted set pops vs real Redis', ()
       const theirs = await blockingScenario(real.port, resp3);
       expect(await blockingScenario(srv.port, resp3)).toEqual(theirs);
     }
+  });
+});
+
+// ZRANK/ZREVRANK WITHSCORE is Redis 7.2's, which the 7.0 oracle rejects: the
+// expected bytes are written from 7.2's zrankGenericCommand and docs (a
+// [rank, score] pair, the score a bulk string in RESP2 and a double in
+// RESP3; a missing key or member with WITHSCORE is a null array). Scores are
+// formatted as this server formats every score (7.0's %.17g, as ZSCORE).
+describe('ZRANK/ZREVRANK WITHSCORE (Redis 7.2)', () => {
+  let srv: TestServer;
+  beforeAll(async () => { srv = await startTestServer(); });
+  afterAll(async () => { await srv.close(); });
+
+  const WRONGTYPE = '-WRONGTYPE Operation against a key holding the wrong kind of value\r\n';
+  const SYNTAX = '-ERR syntax error\r\n';
+  const arity = (n: string) => `-ERR wrong number of arguments for '${n}' command\r\n`;
+  // z: ninf -inf, zero 0, a 1, b 2, c 3, cc 3, d 4.5, pinf +inf (ranks 0..7).
+  const cases = (resp: 2 | 3): [Cmd, string][] => {
+    const pair = (rank: number, score: string) =>
+      `*2\r\n:${rank}\r\n${resp === 2 ? `$${score.length}\r\n${score}` : `,${score}`}\r\n`;
+    const nullArray = resp === 2 ? '*-1\r\n' : '_\r\n';
+    const nullBulk = resp === 2 ? '$-1\r\n' : '_\r\n';
+    return [
+      [['ZRANK', 'z', 'a', 'WITHSCORE'], pair(2, '1')],
+      [['ZREVRANK', 'z', 'a', 'WITHSCORE'], pair(5, '1')],
+      [['ZRANK', 'z', 'd', 'withscore'], pair(6, '4.5')],
+      [['ZREVRANK', 'z', 'd', 'WithScore'], pair(1, '4.5')],
+      [['ZRANK', 'z', 'zero', 'WITHSCORE'], pair(1, '0')],
+      [['ZRANK', 'z', 'cc', 'WITHSCORE'], pair(5, '3')],
+      [['ZREVRANK', 'z', 'c', 'WITHSCORE'], pair(3, '3')],
+      [['ZRANK', 'z', 'ninf', 'WITHSCORE'], pair(0, '-inf')],
+      [['ZREVRANK', 'z', 'ninf', 'WITHSCORE'], pair(7, '-inf')],
+      [['ZREVRANK', 'z', 'pinf', 'WITHSCORE'], pair(0, 'inf')],
+      [['ZRANK', 'z', 'pinf', 'WITHSCORE'], pair(7, 'inf')],
+      [['ZRANK', 'z', 'nope', 'WITHSCORE'], nullArray],
+      [['ZREVRANK', 'z', 'nope', 'WITHSCORE'], nullArray],
+      [['ZRANK', 'none', 'a', 'WITHSCORE'], nullArray],
+      [['ZREVRANK', 'none', 'a', 'WITHSCORE'], nullArray],
+      [['ZRANK', 'none', 'a'], nullBulk],
+      [['ZRANK', 'z', 'a'], ':2\r\n'],
+      [['ZRANK', 'str', 'a', 'WITHSCORE'], WRONGTYPE],
+      [['ZREVRANK', 'list', 'x', 'WITHSCORE'], WRONGTYPE],
+      // The extra argument is checked before the key: a syntax error wins over WRONGTYPE and a missing key.
+      [['ZRANK', 'z', 'a', 'foo'], SYNTAX],
+      [['ZRANK', 'z', 'a', 'WITHSCORES'], SYNTAX],
+      [['ZREVRANK', 'z', 'a', ''], SYNTAX],
+      [['ZRANK', 'str', 'a', 'foo'], SYNTAX],
+      [['ZRANK', 'none', 'a', 'foo'], SYNTAX],
+      [['ZRANK', 'z', 'a', 'WITHSCORE', 'WITHSCORE'], arity('zrank')],
+      [['ZREVRANK', 'z', 'a', 'foo', 'bar'], arity('zrevrank')],
+      [['ZRANK', 'z'], arity('zrank')],
+    ];
+  };
+
+  for (const resp of [2, 3] as const) {
+    it(`replies byte for byte (RESP${resp})`, async () => {
+      const c = await RawClient.connect(srv.port);
+      for (const cmd of SETUP) await c.call(...cmd);
+      if (resp === 3) await c.call('HELLO', 3);
+      for (const [cmd, want] of cases(resp)) expect(await c.callRaw(...cmd), cmd.join(' ')).toBe(want);
+      c.close();
+    });
+  }
+
+  it('a score is the stored one, also after ZINCRBY; the rank follows updates', async () => {
+    const c = await RawClient.connect(srv.port);
+    await c.call('FLUSHALL');
+    await c.call('ZADD', 'k', 10, 'x', 20, 'y', '1e20', 'big', '-2.5', 'neg');
+    expect(await c.callRaw('ZRANK', 'k', 'big', 'WITHSCORE')).toBe('*2\r\n:3\r\n$5\r\n1e+20\r\n');
+    expect(await c.callRaw('ZRANK', 'k', 'neg', 'WITHSCORE')).toBe('*2\r\n:0\r\n$4\r\n-2.5\r\n');
+    await c.call('ZINCRBY', 'k', 15, 'x');
+    expect(await c.callRaw('ZRANK', 'k', 'x', 'WITHSCORE')).toBe('*2\r\n:2\r\n$2\r\n25\r\n');
+    expect(await c.callRaw('ZREVRANK', 'k', 'x', 'WITHSCORE')).toBe('*2\r\n:1\r\n$2\r\n25\r\n');
+    // The same answers for a large (skiplist-encoded) set.
+    const args: (string | number)[] = [];
+    for (let i = 0; i < 300; i++) args.push(i * 0.5, `m${i}`);
+    await c.call('ZADD', 'big', ...args);
+    expect(await c.callRaw('ZRANK', 'big', 'm7', 'WITHSCORE')).toBe('*2\r\n:7\r\n$3\r\n3.5\r\n');
+    expect(await c.callRaw('ZREVRANK', 'big', 'm7', 'WITHSCORE')).toBe('*2\r\n:292\r\n$3\r\n3.5\r\n');
+    expect(await c.callRaw('ZREVRANK', 'big', 'm300', 'WITHSCORE')).toBe('*-1\r\n');
+    c.close();
   });
 });
 
