@@ -145,6 +145,8 @@ export const E = {
   ZSET_WEIGHT_FLOAT: 'ERR weight value is not a float',
   ZSET_LIMIT_NEGATIVE: "ERR LIMIT can't be negative",
   ZSET_VALUE_OUT_OF_RANGE: 'ERR value is out of range',
+  // sort (sort.c)
+  SORT_SCORE_NOT_DOUBLE: "ERR One or more scores can't be converted into double",
 } as const;
 
 function truncate(s: string, max = 128): string {
