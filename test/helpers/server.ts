@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startServer, type ServerHandle, type StartOptions } from '../../src/index.js';
 import type { PropagatedOp } from '../../src/engine/context.js';
 import type { Server } from '../../src/server.js';
@@ -149,7 +149,13 @@ export function freePort(): Promise<number> {
 }
 
 /** A real redis-server on a free port with persistence off: the oracle. */
-export async function startRealRedis(extraArgs: string[] = []): Promise<{ port: number; close(): Promise<void> }> {
+/** A real redis-server started for a test. */
+export interface RealRedisServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startRealRedis(extraArgs: string[] = []): Promise<RealRedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'real-redis-'));
   const child: ChildProcess = spawn('redis-server', [
@@ -249,4 +255,22 @@ export function recordPropagation(server: Server): {
     if (i >= 0) ls.splice(i, 1);
   };
   return rec;
+}
+
+/**
+ * For a describe block that compares with Redis: a mini-redis and a real
+ * Redis started before its tests and closed after them; `use` receives both.
+ */
+export function withServerPair(use: (srv: TestServer, real: RealRedisServer) => void, opts: StartOptions = {}): void {
+  let srv: TestServer | undefined;
+  let real: RealRedisServer | undefined;
+  beforeAll(async () => {
+    srv = await startTestServer(opts);
+    real = await startRealRedis();
+    use(srv, real);
+  });
+  afterAll(async () => {
+    await srv?.close();
+    await real?.close();
+  });
 }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   expectSameReplies, HAVE_REDIS_SERVER, ManualClock, RawClient, startRealRedis, startTestServer, type TestServer,
-  recordPropagation,
+  recordPropagation, withServerPair,
 } from '../helpers/server.js';
 
 if (!HAVE_REDIS_SERVER) console.warn('skipping expire differential tests: redis-server not installed');
@@ -232,13 +232,9 @@ describe('expiry with a manual clock', () => {
 describe.skipIf(!HAVE_REDIS_SERVER)('expiry vs real Redis', () => {
   let srv: TestServer;
   let real: Awaited<ReturnType<typeof startRealRedis>>;
-  beforeAll(async () => {
-    srv = await startTestServer();
-    real = await startRealRedis();
-  });
-  afterAll(async () => {
-    await srv.close();
-    await real.close();
+  withServerPair((s, r) => {
+    srv = s;
+    real = r;
   });
 
   const same = (cmds: Cmd[]) => expectSameReplies(srv.port, real.port, [['FLUSHALL'], ...cmds]);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectSameReplies, HAVE_REDIS_SERVER, RawClient, recordPropagation, startRealRedis, startTestServer,
-  type TestServer,
+  type TestServer, withServerPair,
 } from '../helpers/server.js';
 
 if (!HAVE_REDIS_SERVER) console.warn('skipping hash differential tests: redis-server not installed');
@@ -59,13 +59,9 @@ describe('hashes', () => {
 describe.skipIf(!HAVE_REDIS_SERVER)('hashes vs real Redis', () => {
   let srv: TestServer;
   let real: Awaited<ReturnType<typeof startRealRedis>>;
-  beforeAll(async () => {
-    srv = await startTestServer();
-    real = await startRealRedis();
-  });
-  afterAll(async () => {
-    await srv.close();
-    await real.close();
+  withServerPair((s, r) => {
+    srv = s;
+    real = r;
   });
 
   it('replies match', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RObject, type ValueType } from '../../src/keyspace/types.js';
 import type { Reply } from '../helpers/resp.js';
 import {
-  expectSameReplies, HAVE_REDIS_SERVER, RawClient, startRealRedis, startTestServer, type TestServer,
+  expectSameReplies, HAVE_REDIS_SERVER, RawClient, startRealRedis, startTestServer, type TestServer, withServerPair,
 } from '../helpers/server.js';
 
 if (!HAVE_REDIS_SERVER) console.warn('skipping key command differential tests: redis-server not installed');
@@ -260,13 +260,9 @@ describe('key commands', () => {
 describe.skipIf(!HAVE_REDIS_SERVER)('key commands vs real Redis', () => {
   let srv: TestServer;
   let real: RealRedis;
-  beforeAll(async () => {
-    srv = await startTestServer();
-    real = await startRealRedis();
-  });
-  afterAll(async () => {
-    await srv.close();
-    await real.close();
+  withServerPair((s, r) => {
+    srv = s;
+    real = r;
   });
 
   /** Same bytes for every reply. */

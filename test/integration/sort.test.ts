@@ -4,11 +4,11 @@
 // strtod's score rules; errors and their precedence; STORE (types, TTL,
 // deletion, encoding); RESP3 nulls; keyspace hit counts; a seeded random mix;
 // a BLPOP client served by SORT ... STORE; what is propagated.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '../helpers/resp.js';
 import { rng } from '../helpers/rng.js';
 import {
-  expectSameReplies, HAVE_REDIS_SERVER, RawClient, recordPropagation, startRealRedis, startTestServer, type TestServer,
+  expectSameReplies, HAVE_REDIS_SERVER, RawClient, recordPropagation, startRealRedis, type TestServer, withServerPair,
 } from '../helpers/server.js';
 
 if (!HAVE_REDIS_SERVER) console.warn('skipping sort differential tests: redis-server not installed');
@@ -59,13 +59,9 @@ function combos(key: string, nosort: boolean): Cmd[] {
 describe.skipIf(!HAVE_REDIS_SERVER)('SORT vs real Redis', () => {
   let srv: TestServer;
   let real: Awaited<ReturnType<typeof startRealRedis>>;
-  beforeAll(async () => {
-    srv = await startTestServer();
-    real = await startRealRedis();
-  });
-  afterAll(async () => {
-    await srv.close();
-    await real.close();
+  withServerPair((s, r) => {
+    srv = s;
+    real = r;
   });
   const same = (cmds: Cmd[]) => expectSameReplies(srv.port, real.port, cmds);
 
@@ -250,13 +246,9 @@ describe.skipIf(!HAVE_REDIS_SERVER)('SORT vs real Redis', () => {
 describe.skipIf(!HAVE_REDIS_SERVER)('SORT ... STORE and blocked clients, propagation', () => {
   let srv: TestServer;
   let real: Awaited<ReturnType<typeof startRealRedis>>;
-  beforeAll(async () => {
-    srv = await startTestServer();
-    real = await startRealRedis();
-  });
-  afterAll(async () => {
-    await srv.close();
-    await real.close();
+  withServerPair((s, r) => {
+    srv = s;
+    real = r;
   });
 
   async function waitBlocked(ctl: RawClient, n: number): Promise<void> {
