@@ -235,8 +235,7 @@ export const hashCommands: CommandSpec[] = [
         c.db.changed(key, 'hdel');
         // Redis deletes a hash that becomes empty: a second event of one change.
         if (h.size === 0) {
-          c.db.delete(key);
-          c.db.changed(key, 'del', 0);
+          c.db.removeEmptied(key);
         }
       }
       c.w.integer(deleted);

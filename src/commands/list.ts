@@ -73,8 +73,7 @@ function pop(c: Client, argv: string[], head: boolean): void {
   db.changed(key, head ? 'lpop' : 'rpop');
   // Redis deletes a list that becomes empty: a second event of one change.
   if (list.length === 0) {
-    db.delete(key);
-    db.changed(key, 'del', 0);
+    db.removeEmptied(key);
   }
 }
 
@@ -91,8 +90,7 @@ function popOne(list: ListValue, head: boolean): string {
 function elementsRemoved(db: Database, key: string, list: ListValue, head: boolean, dirty = 1): void {
   db.changed(key, head ? 'lpop' : 'rpop', dirty);
   if (list.length === 0) {
-    db.delete(key);
-    db.changed(key, 'del', 0);
+    db.removeEmptied(key);
   }
 }
 
@@ -148,8 +146,7 @@ function ltrim(c: Client, argv: string[]): void {
     list.keepRange(keepFrom, keep);
     db.changed(key, 'ltrim');
     if (list.length === 0) {
-      db.delete(key);
-      db.changed(key, 'del', 0);
+      db.removeEmptied(key);
     }
   }
   c.w.ok();
@@ -169,8 +166,7 @@ function lrem(c: Client, argv: string[]): void {
   if (removed > 0) {
     db.changed(key, 'lrem');
     if (list.length === 0) {
-      db.delete(key);
-      db.changed(key, 'del', 0);
+      db.removeEmptied(key);
     }
   }
   c.w.integer(removed);

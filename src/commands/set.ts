@@ -213,8 +213,7 @@ export const setCommands: CommandSpec[] = [
       if (removed > 0) {
         db.changed(key, 'srem');
         if (s.size === 0) {
-          db.delete(key);
-          db.changed(key, 'del', 0);
+          db.removeEmptied(key);
         }
       }
       c.w.integer(removed);
@@ -275,8 +274,7 @@ export const setCommands: CommandSpec[] = [
       c.ctx.propagateAs(['SREM', key, m]);
       db.changed(key, 'spop');
       if (s.size === 0) {
-        db.delete(key);
-        db.changed(key, 'del', 0);
+        db.removeEmptied(key);
       }
     },
   },
@@ -318,8 +316,7 @@ export const setCommands: CommandSpec[] = [
       }
       db.changed(src, 'srem');
       if (fromSet.size === 0) {
-        db.delete(src);
-        db.changed(src, 'del', 0);
+        db.removeEmptied(src);
       }
       if (toSet === null) {
         toSet = new SetValue();

@@ -218,8 +218,7 @@ function zadd(c: Client, argv: string[], incrCmd: boolean): void {
 function afterRemove(c: Client, key: string, z: ZSetValue, event: string): void {
   c.db.changed(key, event);
   if (z.size === 0) {
-    c.db.delete(key);
-    c.db.changed(key, 'del', 0);
+    c.db.removeEmptied(key);
   }
 }
 
@@ -406,8 +405,7 @@ function popFrom(c: Client, db: Database, key: string, z: ZSetValue, max: boolea
   }
   db.changed(key, max ? 'zpopmax' : 'zpopmin');
   if (z.size === 0) {
-    db.delete(key);
-    db.changed(key, 'del', 0);
+    db.removeEmptied(key);
   }
 }
 

@@ -155,6 +155,15 @@ export class Database {
   }
 
   /**
+   * A collection a change left empty is deleted, as Redis does, and reported
+   * as a second event of the same change ('del', counting no dirty).
+   */
+  removeEmptied(key: string): void {
+    this.delete(key);
+    this.changed(key, 'del', 0);
+  }
+
+  /**
    * Report a change made to `key` (after making it), with Redis's event
    * name. `dirty` is how many changes it counts for (0 for a second event
    * of the same change, such as the 'del' of a list popped empty).
