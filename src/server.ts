@@ -215,11 +215,12 @@ export class Server {
       else if (ENCODING_PARAMS[name] !== undefined) this.encodingLimits[ENCODING_PARAMS[name]] = parseInt(value, 10);
     });
     // An expiry is not the running command's write: it is replayed as a DEL
-    // of its own, inside the running unit or, from the cron, alone.
+    // (UNLINK with lazyfree-lazy-expire, as Redis's propagateDeletion) of its
+    // own, inside the running unit or, from the cron, alone.
     this.keyspace.addListener({
       keyChanged: (db, key, event) => {
         if (event !== 'expired') return;
-        const op = { db: db.id, argv: ['DEL', key] };
+        const op = { db: db.id, argv: [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key] };
         if (this.dispatcher.ctx.depth > 0) this.dispatcher.ctx.alsoPropagate(op.db, op.argv);
         else for (const l of this.dispatcher.propagationListeners) l([op]);
       },

@@ -210,6 +210,27 @@ describe('expiry with a manual clock', () => {
     ]);
   });
 
+  it('with lazyfree-lazy-expire, expiries and past EXPIREs replay as UNLINK', async () => {
+    await c.call('CONFIG', 'SET', 'lazyfree-lazy-expire', 'yes');
+    const rec = recordPropagation(srv.server);
+    try {
+      await c.call('SET', 'lz', 'v', 'PX', 5);
+      clock.advance(5);
+      expect(await c.call('GET', 'lz')).toBe(null);
+      await c.call('SET', 'lz2', 'v');
+      await c.call('EXPIRE', 'lz2', -1);
+    } finally {
+      rec.stop();
+      await c.call('CONFIG', 'SET', 'lazyfree-lazy-expire', 'no');
+    }
+    expect(rec.ops).toEqual([
+      ['SET', 'lz', 'v', 'PXAT', String(clock.now())],
+      ['UNLINK', 'lz'],
+      ['SET', 'lz2', 'v'],
+      ['UNLINK', 'lz2'],
+    ]);
+  });
+
   it('active expiry reclaims keys nobody touches again', async () => {
     const ks = srv.server.keyspace;
     const before = ks.stats.expiredKeys;
