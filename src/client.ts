@@ -121,6 +121,9 @@ export class Client {
       own.len = 0;
     } else {
       this.server.scheduleWrite(this);
+      // Output added to a client that is not running (pushes, a served
+      // blocked client) is held to its limits as it grows, within the turn.
+      if (own.len !== 0 && this.server.checkOutputLimits(this)) own.len = 0;
     }
     return own;
   }

@@ -648,3 +648,36 @@ describe('one event-loop turn', () => {
     expect(writes.length).toBe(2);
   });
 });
+
+describe('output added to a client that is not running', () => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer({ config: { 'client-output-buffer-limit': 'normal 64kb 0 0' } });
+  });
+  afterAll(async () => { await srv.close(); });
+
+  it('is held to the limit as it grows, before the turn writes it', async () => {
+    const r = await RawClient.connect(srv.port);
+    expect(await r.call('PING')).toBe('PONG');
+    const target = [...srv.server.clients.values()].pop()!;
+    const warnings: string[] = [];
+    const orig = srv.server.log.warning.bind(srv.server.log);
+    srv.server.log.warning = (m: string) => { warnings.push(m); };
+    const before = srv.server.stats.outputLimitDisconnections;
+    try {
+      // As a publisher's messages or a served blocked client's reply would:
+      // written from outside the client's own requests, in one go.
+      const chunk = 'x'.repeat(40_000);
+      for (let i = 0; i < 4 && !target.closed; i++) target.w.bulk(chunk);
+      expect(target.closed).toBe(true);
+      // What it still holds is at most the message written as it closed.
+      expect(target.own!.len).toBeLessThanOrEqual(chunk.length + 16);
+      expect(target.outQueued).toBe(0);
+    } finally {
+      srv.server.log.warning = orig;
+    }
+    expect(srv.server.stats.outputLimitDisconnections - before).toBe(1);
+    expect(warnings.some((w) => w.endsWith('scheduled to be closed ASAP for overcoming of output buffer limits.'))).toBe(true);
+    await r.waitClosed();
+  });
+});
