@@ -69,12 +69,8 @@ function pop(c: Client, argv: string[], head: boolean): void {
   const n = count < 0 ? 1 : Math.min(count, list.length);
   if (count >= 0) c.w.array(n);
   if (n === 0) return;
-  for (let i = 0; i < n; i++) c.w.bulk(head ? list.popHead()! : list.popTail()!);
-  db.changed(key, head ? 'lpop' : 'rpop');
-  // Redis deletes a list that becomes empty: a second event of one change.
-  if (list.length === 0) {
-    db.removeEmptied(key);
-  }
+  for (let i = 0; i < n; i++) c.w.bulk(popOne(list, head));
+  elementsRemoved(db, key, list, head);
 }
 
 /** Pop one element from the head or the tail of a non-empty list. */
