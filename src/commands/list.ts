@@ -179,11 +179,12 @@ function linsert(c: Client, argv: string[]): void {
     c.w.integer(0);
     return;
   }
-  const pivot = argv[3]!;
-  const n = list.length;
-  let i = 0;
-  while (i < n && list.at(i) !== pivot) i++;
-  if (i === n) {
+  let i = -1;
+  list.forEachMatch(argv[3]!, (at) => {
+    i = at;
+    return false;
+  });
+  if (i === -1) {
     c.w.integer(-1);
     return;
   }
@@ -230,12 +231,12 @@ function lpos(c: Client, argv: string[]): void {
   const matches: number[] = [];
   const want = count === -1 ? 1 : count === 0 ? Infinity : count;
   let seen = 0;
-  for (let k = 0; k < len && (maxlen === 0 || k < maxlen) && matches.length < want; k++) {
-    const i = fromTail ? len - 1 - k : k;
-    if (list.at(i) === ele) {
+  if (want > 0) {
+    list.forEachMatch(ele, (i) => {
       seen++;
       if (seen >= rank) matches.push(i);
-    }
+      return matches.length < want;
+    }, fromTail, maxlen === 0 ? len : maxlen);
   }
   if (count !== -1) {
     c.w.array(matches.length);
@@ -498,7 +499,7 @@ export const listCommands: CommandSpec[] = [
       }
       if (end >= len) end = len - 1;
       c.w.array(end - start + 1);
-      for (let i = start; i <= end; i++) c.w.bulk(list.at(i)!);
+      list.writeRange(c.w, start, end);
     },
   },
   {
