@@ -176,16 +176,21 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   } else if (sortval instanceof ListValue) {
     if (dontsort) {
       if (end >= start) {
-        let i = desc ? len - start - 1 : start;
-        while (vector.length < vectorlen && i >= 0 && i < len) {
-          vector.push(item(sortval.at(i)!));
-          i += desc ? -1 : 1;
+        // vectorlen elements from `start` on, counted from the tail when desc.
+        const first = desc ? len - start - 1 : start;
+        const last = desc ? first - vectorlen + 1 : first + vectorlen - 1;
+        if (vectorlen > 0 && first >= 0 && first < len) {
+          sortval.forEach(Math.min(first, last), Math.max(first, last), (v) => {
+            vector.push(item(v));
+          }, desc);
         }
         end -= start;
         start = 0;
       }
     } else {
-      for (let i = 0; i < len; i++) vector.push(item(sortval.at(i)!));
+      sortval.forEach(0, len - 1, (v) => {
+        vector.push(item(v));
+      });
     }
   } else if (sortval instanceof SetValue) {
     for (const m of sortval.members()) vector.push(item(m));
@@ -195,7 +200,7 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
     else ln = start > 0 ? sortval.byRank(start) : sortval.first();
     for (let n = vectorlen; n > 0 && ln !== null; n--) {
       vector.push(item(ln.member));
-      ln = desc ? ln.backward : (ln.next[0] ?? null);
+      ln = desc ? ln.backward : ln.forward;
     }
     end -= start;
     start = 0;

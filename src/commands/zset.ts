@@ -12,7 +12,6 @@ import { blockTimeoutArg } from '../blocking.js';
 import type { Client } from '../client.js';
 import { E, RedisError } from '../errors.js';
 import { defineEvents } from '../keyspace/events.js';
-import { globMatch } from '../keyspace/glob.js';
 import type { Value } from '../keyspace/types.js';
 import {
   gteMin, lexGteMin, lexLteMax, lteMax, ZSetValue,
@@ -20,7 +19,7 @@ import {
 } from '../keyspace/zset.js';
 import { floatArg, intArg, numArg, parseScanCursor, parseScanOptions } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
-import { formatDouble17g, parseFloatStrict } from '../util/numbers.js';
+import { parseFloatStrict } from '../util/numbers.js';
 import type { Database } from '../keyspace/keyspace.js';
 
 defineEvents('z', [
@@ -333,7 +332,7 @@ function selectRange(z: ZSetValue, r: RangeRequest): ZNode[] {
     let x = z.byRank(r.rev ? llen - 1 - start : start);
     while (x !== null && n-- > 0) {
       out.push(x);
-      x = r.rev ? x.backward : x.next[0]!;
+      x = r.rev ? x.backward : x.forward;
     }
     return out;
   }
@@ -355,13 +354,13 @@ function selectRange(z: ZSetValue, r: RangeRequest): ZNode[] {
   if (offset < 0) return out;
   while (x !== null && offset > 0) {
     offset--;
-    x = r.rev ? x.backward : x.next[0]!;
+    x = r.rev ? x.backward : x.forward;
   }
   while (x !== null && limit !== 0) {
     if (!inRange(x)) break;
     out.push(x);
     if (limit > 0) limit--;
-    x = r.rev ? x.backward : x.next[0]!;
+    x = r.rev ? x.backward : x.forward;
   }
   return out;
 }
@@ -588,12 +587,17 @@ function zrandmember(c: Client, argv: string[]): void {
 type SetOp = 'union' | 'inter' | 'diff';
 
 interface Source {
-  /** member -> score, null for a missing key. */
-  items: Map<string, number> | null;
+  /** member -> score (a sorted set's own Map: -> its node), null for a missing key. */
+  items: ReadonlyMap<string, ZNode | number> | null;
   weight: number;
 }
 
-function sourceOf(v: Value | undefined): Map<string, number> | null {
+/** A score from a Source's Map. */
+function scoreOf(v: ZNode | number): number {
+  return typeof v === 'number' ? v : v.score;
+}
+
+function sourceOf(v: Value | undefined): ReadonlyMap<string, ZNode | number> | null {
   if (v === undefined) return null;
   if (v instanceof ZSetValue) return v.dict;
   if (typeof v !== 'string' && v.type === 'set') {
@@ -622,7 +626,8 @@ function setOp(c: Client, argv: string[], dst: string | null, numkeysAt: number,
   const src: Source[] = [];
   let j = numkeysAt + 1;
   for (let i = 0; i < setnum; i++, j++) {
-    const v = dst !== null ? c.db.lookupWrite(argv[j]!) : c.db.read(argv[j]!);
+    // Sources are read (a missing one is a keymiss), even for *STORE, as Redis 7.0.
+    const v = c.db.read(argv[j]!);
     src.push({ items: sourceOf(v), weight: 1 });
   }
   let agg = 'sum';
@@ -665,14 +670,14 @@ function setOp(c: Client, argv: string[], dst: string | null, numkeysAt: number,
     const first = src[0]!;
     if (first.items !== null && first.items.size > 0) {
       for (const [member, sc] of first.items) {
-        let score = first.weight * sc;
+        let score = first.weight * scoreOf(sc);
         if (Number.isNaN(score)) score = 0;
         let k = 1;
         for (; k < setnum; k++) {
           const s = src[k]!;
           const v = s.items!.get(member);
           if (v === undefined) break;
-          score = aggregate(score, v * s.weight, agg);
+          score = aggregate(score, scoreOf(v) * s.weight, agg);
         }
         if (k !== setnum) continue;
         if (cardOnly) {
@@ -688,7 +693,7 @@ function setOp(c: Client, argv: string[], dst: string | null, numkeysAt: number,
     for (const s of src) {
       if (s.items === null) continue;
       for (const [member, sc] of s.items) {
-        let score = s.weight * sc;
+        let score = s.weight * scoreOf(sc);
         if (Number.isNaN(score)) score = 0;
         const cur = acc.get(member);
         acc.set(member, cur === undefined ? score : aggregate(cur, score, agg));
@@ -700,7 +705,7 @@ function setOp(c: Client, argv: string[], dst: string | null, numkeysAt: number,
     if (first.items !== null) {
       outer: for (const [member, sc] of first.items) {
         for (let k = 1; k < setnum; k++) if (src[k]!.items?.has(member) === true) continue outer;
-        result.set(member, sc);
+        result.set(member, scoreOf(sc));
       }
     }
   }
@@ -710,7 +715,7 @@ function setOp(c: Client, argv: string[], dst: string | null, numkeysAt: number,
     c.w.integer(cardinality);
   } else {
     const items: ZNode[] = [];
-    for (let x = result.first(); x !== null; x = x.next[0]!) items.push(x);
+    for (let x = result.first(); x !== null; x = x.forward) items.push(x);
     replyMembers(c, items, withscores);
   }
 }
@@ -718,7 +723,8 @@ function setOp(c: Client, argv: string[], dst: string | null, numkeysAt: number,
 // ---- ZSCAN ----------------------------------------------------------------
 
 function zscan(c: Client, argv: string[]): void {
-  if (parseScanCursor(argv[2]!) === null) throw new RedisError(E.INVALID_CURSOR);
+  const cursor = parseScanCursor(argv[2]!);
+  if (cursor === null) throw new RedisError(E.INVALID_CURSOR);
   const z = zsetOrNull(c.db.read(argv[1]!));
   if (z === null) {
     c.w.array(2);
@@ -726,20 +732,13 @@ function zscan(c: Client, argv: string[]): void {
     c.w.array(0);
     return;
   }
-  const { match } = parseScanOptions(argv, 3, false);
-  // The whole set in one reply, cursor 0: what Redis does for a listpack,
-  // and always a complete iteration (COUNT is only a hint).
-  const out: ZNode[] = [];
-  for (let x = z.first(); x !== null; x = x.next[0]!) {
-    if (match === null || globMatch(match, x.member)) out.push(x);
-  }
+  const { count, match } = parseScanOptions(argv, 3, false);
+  // A listpack-encoded set comes whole with cursor 0; otherwise about COUNT
+  // members per call from an open iteration (see ZSetValue.scan).
+  const [next, items] = z.scan(cursor < 0 ? -1 : cursor, count, match);
   c.w.array(2);
-  c.w.bulk('0');
-  c.w.array(out.length * 2);
-  for (const x of out) {
-    c.w.bulk(x.member);
-    c.w.bulk(formatDouble17g(x.score));
-  }
+  c.w.bulk(String(next));
+  c.w.bulkArray(items);
 }
 
 // ---- the table ------------------------------------------------------------

@@ -14,13 +14,11 @@
 // iterators per hash, see `scan`).
 
 import { globMatch } from './glob.js';
+import { OpenScans } from './scan.js';
 import { RObject, type ValueType } from './types.js';
 
 /** Open HSCAN iterations kept per hash; the oldest is dropped past this. */
 const MAX_SCANS_PER_HASH = 16;
-
-/** Cursor ids, unique across all hashes so a cursor never names another hash's iteration. */
-let nextScanId = 1;
 
 export interface HashLimits {
   hashMaxListpackEntries: number;
@@ -33,8 +31,8 @@ export class HashValue extends RObject {
   private ht = false;
   /** The fields as an array, for random picks; null when stale. */
   private fieldCache: string[] | null = null;
-  /** Open HSCAN iterations by cursor id (insertion order: oldest first). */
-  private scans: Map<number, Iterator<[string, string]>> | null = null;
+  /** Open HSCAN iterations (created on the first one). */
+  private scans: OpenScans<[string, string]> | null = null;
 
   get type(): ValueType {
     return 'hash';
@@ -138,13 +136,8 @@ export class HashValue extends RObject {
   /**
    * One HSCAN step over a hashtable-encoded hash: [next cursor, field/value
    * pairs flat]. A listpack hash is returned whole with cursor 0, as Redis
-   * does. Otherwise the cursor names an open iteration of this hash: a JS
-   * Map iterator visits, exactly once, every field present for the whole
-   * iteration whatever is added or removed meanwhile (SCAN's guarantee). A
-   * cursor this hash does not know (never issued, dropped as the oldest of
-   * MAX_SCANS_PER_HASH, or issued before a restart or a COPY) restarts the
-   * iteration from the start: fields may then come twice, which SCAN allows,
-   * but none present throughout is ever missed.
+   * does. Otherwise the cursor names an open iteration of this hash's Map
+   * (see src/keyspace/scan.ts for the guarantees).
    */
   scan(cursor: number, count: number, match: string | null): [number, string[]] {
     const out: string[] = [];
@@ -154,27 +147,10 @@ export class HashValue extends RObject {
       }
       return [0, out];
     }
-    let iter: Iterator<[string, string]> | undefined;
-    if (cursor !== 0 && this.scans !== null) {
-      iter = this.scans.get(cursor);
-      if (iter !== undefined) this.scans.delete(cursor);
-    }
-    if (iter === undefined) iter = this.map.entries();
-    // COUNT bounds the work (fields visited), not the number returned.
-    for (let visited = 0; visited < count; visited++) {
-      const r = iter.next();
-      if (r.done === true) return [0, out];
-      const [f, v] = r.value;
+    if (this.scans === null) this.scans = new OpenScans(MAX_SCANS_PER_HASH);
+    const next = this.scans.step(cursor, count, () => this.map.entries(), ([f, v]) => {
       if (match === null || globMatch(match, f)) out.push(f, v);
-    }
-    const id = nextScanId++;
-    if (nextScanId > Number.MAX_SAFE_INTEGER) nextScanId = 1;
-    if (this.scans === null) this.scans = new Map();
-    this.scans.set(id, iter);
-    if (this.scans.size > MAX_SCANS_PER_HASH) {
-      const oldest = this.scans.keys().next().value;
-      if (oldest !== undefined) this.scans.delete(oldest);
-    }
-    return [id, out];
+    });
+    return [next, out];
   }
 }

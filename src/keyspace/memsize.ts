@@ -152,19 +152,22 @@ function listSize(l: ListValue, samples: number, limits: SizeLimits): number {
       sampledElements += nodeCount;
     }
   };
-  let i = 0;
-  for (; i < l.length; i++) {
-    const v = l.at(i)!;
+  let i = l.length;
+  l.forEach(0, l.length - 1, (v, at) => {
     if (nodeCount === 0 || !nodeAllowsInsert(nodeBytes, nodeCount, fill, v.length)) {
       if (nodeCount !== 0) closeNode();
       // A new node starts as an empty listpack.
       nodeBytes = LP_HDR_SIZE + 1;
       nodeCount = 0;
-      if (sampled >= samples && i >= LIST_EXACT_LIMIT && sampledElements > 0) break;
+      if (sampled >= samples && at >= LIST_EXACT_LIMIT && sampledElements > 0) {
+        i = at;
+        return false;
+      }
     }
     nodeBytes += listpackEntrySize(v);
     nodeCount++;
-  }
+    return true;
+  });
   if (i < l.length) {
     // Long list, samples taken: the remaining nodes hold about as many
     // elements as the sampled ones did.
@@ -242,7 +245,7 @@ function scoreText(score: number): string {
 function zsetSize(z: ZSetValue, samples: number): number {
   if (z.listpack) {
     let bytes = LP_HDR_SIZE + 1;
-    for (let n = z.first(); n !== null; n = n.next[0]!) {
+    for (let n = z.first(); n !== null; n = n.forward) {
       bytes += listpackEntrySize(n.member) + listpackEntrySize(scoreText(n.score));
     }
     return SIZEOF_ROBJ + jemallocSize(bytes);
@@ -251,9 +254,9 @@ function zsetSize(z: ZSetValue, samples: number): number {
     jemallocSize(ZSKIPLIST_NODE_BASE + ZSKIPLIST_MAXLEVEL * ZSKIPLIST_LEVEL);
   let elesize = 0;
   let sampled = 0;
-  for (let n = z.first(); n !== null && sampled < samples; n = n.next[0]!) {
+  for (let n = z.first(); n !== null && sampled < samples; n = n.forward) {
     elesize += sdsAllocSize(n.member.length);
-    elesize += SIZEOF_DICT_ENTRY + jemallocSize(ZSKIPLIST_NODE_BASE + n.next.length * ZSKIPLIST_LEVEL);
+    elesize += SIZEOF_DICT_ENTRY + jemallocSize(ZSKIPLIST_NODE_BASE + n.level * ZSKIPLIST_LEVEL);
     sampled++;
   }
   if (sampled !== 0) asize += (elesize / sampled) * z.size;

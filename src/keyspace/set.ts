@@ -15,15 +15,13 @@
 // emulated with a sorted copy cached until the next change.
 
 import { parseInt64 } from '../util/numbers.js';
+import { OpenScans } from './scan.js';
 import { RObject, type ValueType } from './types.js';
 
 /** Redis caps intsets at 2^30 entries whatever the configuration says. */
 const INTSET_HARD_MAX = 1 << 30;
 /** Live SSCAN cursors kept per set; the oldest is dropped beyond this. */
 const MAX_SCANS = 32;
-
-/** Cursor numbers, unique across sets so that a foreign cursor is unknown. */
-let nextScanCursor = 1;
 
 /** Whether `s` is an integer as Redis's string2ll reads it. */
 export function isIntMember(s: string): boolean {
@@ -46,7 +44,7 @@ export class SetValue extends RObject {
   private slots: (string | undefined)[] = [];
   private intset: boolean;
   private sorted: string[] | null = null;
-  private scans: Map<number, IterableIterator<string>> | null = null;
+  private scans: OpenScans<string> | null = null;
 
   /** An empty set; `intset` as Redis's setTypeCreate decides from the first member. */
   constructor(intset = true) {
@@ -187,23 +185,11 @@ export class SetValue extends RObject {
    * (0 when done) and the members visited.
    */
   scan(cursor: number, count: number): [number, string[]] {
-    let iter = cursor === 0 ? undefined : this.scans?.get(cursor);
-    if (iter !== undefined) this.scans!.delete(cursor);
-    else iter = this.slotOf.keys();
     const out: string[] = [];
-    while (out.length < count) {
-      const r = iter.next();
-      if (r.done === true) return [0, out];
-      out.push(r.value);
-    }
-    if (this.scans === null) this.scans = new Map();
-    if (this.scans.size >= MAX_SCANS) {
-      const oldest = this.scans.keys().next();
-      if (oldest.done !== true) this.scans.delete(oldest.value);
-    }
-    const next = nextScanCursor++;
-    if (nextScanCursor > Number.MAX_SAFE_INTEGER) nextScanCursor = 1;
-    this.scans.set(next, iter);
+    if (this.scans === null) this.scans = new OpenScans(MAX_SCANS);
+    const next = this.scans.step(cursor, count, () => this.slotOf.keys(), (m) => {
+      out.push(m);
+    });
     return [next, out];
   }
 }

@@ -1,7 +1,8 @@
 // ZSetValue (src/keyspace/zset.ts) against a plain model: a sorted array of
 // [member, score] pairs. Random adds, updates and removals from a seeded rng,
 // compared after each step (order, ranks, rank lookups, score and lex ranges,
-// range removals); the encoding rule; clone independence.
+// range removals); the encoding rule; clone independence; node reuse on
+// updates; ZSCAN steps.
 import { describe, expect, it } from 'vitest';
 import { ZSetValue, type LexRange, type ScoreRange } from '../../src/keyspace/zset.js';
 import { rng } from '../helpers/rng.js';
@@ -30,7 +31,7 @@ function inLex(m: string, r: LexRange): boolean {
 
 function nodesOf(z: ZSetValue): Pair[] {
   const out: Pair[] = [];
-  for (let n = z.first(); n !== null; n = n.next[0]!) out.push([n.member, n.score]);
+  for (let n = z.first(); n !== null; n = n.forward) out.push([n.member, n.score]);
   return out;
 }
 
@@ -160,5 +161,73 @@ describe('ZSetValue', () => {
     expect(z.contents()).toEqual([['b', '-inf'], ['a', '1.5']]);
     expect(t.contents()).toEqual([['b', '-inf'], ['c', '3']]);
     expect(t.encoding()).toBe('skiplist');
+  });
+
+  it('an update keeps the member\'s node, in place or relinked; levels and spans stay consistent', () => {
+    const r = rng(9);
+    const z = new ZSetValue();
+    for (let i = 0; i < 500; i++) z.set(`m${i}`, i);
+    const node = z.node('m250')!;
+    expect(node.level).toBeGreaterThanOrEqual(1);
+    z.set('m250', 250.5); // stays between m250's neighbours: in place
+    expect(z.node('m250')).toBe(node);
+    expect(z.rank('m250')).toBe(250);
+    z.set('m250', -1); // moves to the front
+    expect(z.node('m250')).toBe(node);
+    expect(z.rank('m250')).toBe(0);
+    expect(z.first()).toBe(node);
+    z.set('m250', 1000); // and to the back
+    expect(z.last()).toBe(node);
+    expect(z.rank('m250')).toBe(499);
+    // Random moves, then every rank and rank lookup checked, both directions.
+    for (let k = 0; k < 2000; k++) z.set(`m${Math.floor(r() * 500)}`, Math.floor(r() * 100));
+    const all = nodesOf(z);
+    expect(all.length).toBe(500);
+    expect(backwardOf(z)).toEqual([...all].reverse());
+    for (let i = 0; i < all.length; i++) {
+      expect(z.rank(all[i]![0])).toBe(i);
+      expect(z.byRank(i)!.member).toBe(all[i]![0]);
+      expect(z.score(all[i]![0])).toBe(all[i]![1]);
+    }
+    // Pops from both ends (the first node is unlinked without a search).
+    while (z.size > 0) {
+      const f = z.first()!;
+      const l = z.last()!;
+      expect(z.remove(f.member)).toBe(true);
+      if (l !== f) expect(z.remove(l.member)).toBe(true);
+      const rest = nodesOf(z);
+      if (rest.length > 0) expect(z.byRank(rest.length - 1)!.member).toBe(rest[rest.length - 1]![0]);
+    }
+    expect(z.first()).toBe(null);
+    expect(z.last()).toBe(null);
+  });
+
+  it('scan: a listpack set whole with cursor 0, a skiplist set incrementally', () => {
+    const z = new ZSetValue();
+    for (let i = 0; i < 5; i++) z.set(`s${i}`, 5 - i);
+    expect(z.scan(0, 1, null)).toEqual([0, ['s4', '1', 's3', '2', 's2', '3', 's1', '4', 's0', '5']]);
+    expect(z.scan(0, 1, 's[12]')).toEqual([0, ['s2', '3', 's1', '4']]);
+    z.listpack = false;
+    for (let i = 5; i < 25; i++) z.set(`s${i}`, i + 0.5);
+    const seen: string[] = [];
+    let cursor = 0;
+    let calls = 0;
+    do {
+      const [next, items] = z.scan(cursor, 4, null);
+      expect(items.length).toBeLessThanOrEqual(8);
+      for (let i = 0; i < items.length; i += 2) {
+        seen.push(items[i]!);
+        expect(items[i + 1]).toBe(String(z.score(items[i]!)));
+      }
+      // Changes meanwhile: a re-score (the member keeps its place in the
+      // iteration) and an addition.
+      z.set('s0', z.score('s0')! + 100);
+      z.set(`n${calls}`, -1 - calls);
+      cursor = next;
+      calls++;
+    } while (cursor !== 0);
+    for (let i = 0; i < 25; i++) expect(seen.filter((m) => m === `s${i}`).length).toBe(1);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(calls).toBeGreaterThanOrEqual(7);
   });
 });
