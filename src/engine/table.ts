@@ -52,6 +52,13 @@ export class CommandStats {
   }
 }
 
+/** Commands that run at once inside MULTI (processCommand's list). */
+const MULTI_CONTROLS = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** What a RESP2 client may send while subscribed. */
+const SUBSCRIBED_CONTEXT = new Set([
+  'subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe', 'ping', 'quit', 'reset',
+]);
+
 /** A table entry as the dispatcher sees it. */
 export class Command {
   readonly name: string;
@@ -61,6 +68,12 @@ export class Command {
   readonly flags: ReadonlySet<CommandFlag>;
   readonly isWrite: boolean;
   readonly noAuth: boolean;
+  /** Flagged no_multi: refused inside MULTI. */
+  readonly noMulti: boolean;
+  /** Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET). */
+  readonly controlsMulti: boolean;
+  /** Allowed to a RESP2 client in the subscribed state. */
+  readonly inSubscribedContext: boolean;
   readonly handler: Handler | null;
   readonly subcommands: Map<string, Command> | null;
   readonly stats = new CommandStats();
@@ -72,6 +85,9 @@ export class Command {
     this.flags = new Set(spec.flags);
     this.isWrite = this.flags.has('write');
     this.noAuth = this.flags.has('no_auth');
+    this.noMulti = this.flags.has('no_multi');
+    this.controlsMulti = parent === null && MULTI_CONTROLS.has(spec.name);
+    this.inSubscribedContext = parent === null && SUBSCRIBED_CONTEXT.has(spec.name);
     this.handler = spec.handler ?? null;
     if (spec.subcommands !== undefined) {
       this.subcommands = new Map();
