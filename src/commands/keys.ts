@@ -198,8 +198,10 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
     c.w.integer(0);
     return;
   }
-  // set() replaces any old destination and drops its TTL; the source's TTL
-  // moves with the value.
+  // As Redis, an old destination is deleted and the value added anew (a
+  // 'new' key notification, whether or not the destination existed); the
+  // source's TTL moves with the value.
+  if (db.exists(dst)) db.delete(dst);
   db.delete(src);
   db.set(dst, v);
   if (expire !== undefined) db.setExpire(dst, expire);
@@ -210,7 +212,8 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
 }
 
 function objectLookup(c: Client, key: string): Value | undefined {
-  const v = c.db.read(key);
+  // Counted as a hit or miss, but no 'keymiss' notification (LOOKUP_NONOTIFY).
+  const v = c.db.readQuiet(key);
   if (v === undefined) c.w.nullBulk();
   return v;
 }
@@ -365,6 +368,9 @@ export const keyCommands: CommandSpec[] = [
         c.w.integer(0);
         return;
       }
+      // REPLACE deletes the old destination and adds the copy anew, as Redis
+      // (a 'new' key notification).
+      if (replace) dst.delete(newkey);
       dst.set(newkey, duplicate(v));
       if (expire !== undefined) dst.setExpire(newkey, expire);
       dst.changed(newkey, 'copy_to');

@@ -53,9 +53,10 @@ function positiveLong(s: string, err: string): number {
 
 /** Looks up the source sets of the algebra; a missing key is null (an empty set). */
 function sourceSets(c: Client, keys: readonly string[], forStore: boolean): (SetValue | null)[] {
-  // As Redis: every key is type-checked, even after a missing one; a *STORE
-  // looks its sources up as a write (no keyspace hit/miss counted).
-  return keys.map((k) => setOrNull(forStore ? c.db.lookupWrite(k) : c.db.read(k)));
+  // As Redis: every key is type-checked, even after a missing one. Redis
+  // 7.0 looks a *STORE's sources up as reads too: hits and misses are
+  // counted and a missing source is a 'keymiss'.
+  return keys.map((k) => setOrNull(c.db.read(k)));
 }
 
 /** The intersection, in the iteration order of the smallest set; at most `limit` (0: all). */

@@ -19,7 +19,9 @@ const CLASS_OF: Record<string, EventClass> = {
   del: 'g', expire: 'g', persist: 'g',
   rename_from: 'g', rename_to: 'g',
   move_from: 'g', move_to: 'g', copy_to: 'g',
-  restore: 'g', sortstore: 'g',
+  restore: 'g',
+  // SORT ... STORE publishes under the list class (sort.c)
+  sortstore: 'l',
   // expiry and eviction
   expired: 'x', evicted: 'e',
   // strings (t_string.c, bitops.c)

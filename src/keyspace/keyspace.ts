@@ -19,6 +19,11 @@
 //    command publishes, invalidates or logs anything by hand.
 // 3. FLUSHDB/FLUSHALL and SWAPDB change whole databases; they report through
 //    `dbFlushed` (with the dictionary that was dropped) and `dbsSwapped`.
+// 4. Two notices are not changes (no dirty, no WATCH): a key added to a
+//    database (`set` of a missing key, Redis's dbAdd) and a read lookup that
+//    finds nothing (`read`, Redis's lookupKeyRead miss). They go to
+//    `onNewKey` / `onKeyMiss` (keyspace notifications' 'new' and 'keymiss'),
+//    null while those classes are off.
 //
 // Expiry is lazy (a key found expired on access is deleted first) and active
 // (`activeExpireCycle`, driven by the server's `hz` timer, walks each
@@ -87,9 +92,27 @@ export class Database {
   /** As read, but an integer-encoded string comes as its number (GET). */
   readStored(key: string): Stored | undefined {
     const v = this.lookup(key);
-    if (v === undefined) this.ks.stats.keyspaceMisses++;
-    else this.ks.stats.keyspaceHits++;
+    if (v === undefined) {
+      this.ks.stats.keyspaceMisses++;
+      if (this.ks.onKeyMiss !== null) this.ks.onKeyMiss(this, key);
+    } else {
+      this.ks.stats.keyspaceHits++;
+    }
     return v;
+  }
+
+  /**
+   * As read, without the 'keymiss' notification (Redis's LOOKUP_NONOTIFY,
+   * as OBJECT looks keys up); hits and misses are counted.
+   */
+  readQuiet(key: string): Value | undefined {
+    const hook = this.ks.onKeyMiss;
+    this.ks.onKeyMiss = null;
+    try {
+      return this.read(key);
+    } finally {
+      this.ks.onKeyMiss = hook;
+    }
   }
 
   /**
@@ -130,8 +153,10 @@ export class Database {
     // in setKey does: reported 'expired' and replayed as a DEL.
     if (this.expires.size !== 0) this.expireIfNeeded(key);
     if (this.ks.cuts.length !== 0) this.ks.capture(this, key);
+    const added = this.ks.onNewKey !== null && !this.dict.has(key);
     this.dict.set(key, typeof value === 'number' ? value : encodeStored(value));
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (added) this.ks.onNewKey!(this, key);
   }
 
   /**
@@ -310,6 +335,14 @@ export class Keyspace {
   readonly changeListeners: KeyspaceListener[] = [];
   /** Snapshots in progress: each saves what a change is about to overwrite. */
   readonly cuts: Cut[] = [];
+  /**
+   * Keyspace notifications of a key added to a database ('new', Redis's
+   * dbAdd) and of a read lookup that found nothing ('keymiss'): notices, not
+   * changes (no dirty, no WATCH), so not reported through `changed`. Null
+   * while their class is off (notify.ts sets them).
+   */
+  onNewKey: ((db: Database, key: string) => void) | null = null;
+  onKeyMiss: ((db: Database, key: string) => void) | null = null;
   /** Told the size of a large value just deleted (the memory reclaimer). */
   onFreed: ((bytes: number) => void) | null = null;
   private frozen = false;
