@@ -23,7 +23,14 @@ export type RespVersion = 2 | 3;
 
 export class ReplyWriter {
   buf: Buffer;
+  /** End of what was written; [start, len) is output not taken yet. */
   len = 0;
+  /**
+   * Start of the output not taken yet. Output taken as views (`takeView`)
+   * stays in place in `buf` until `recycle`, so positions never move while a
+   * buffer is in use: a command's start mark stays valid however much it writes.
+   */
+  start = 0;
   resp: RespVersion = 2;
   /** Error replies written since the last reset, by error code (for INFO errorstats). */
   onError: ((code: string) => void) | null = null;
@@ -32,20 +39,47 @@ export class ReplyWriter {
     this.buf = Buffer.allocUnsafeSlow(initial);
   }
 
-  /** The bytes written so far as a Buffer the caller owns, and an empty writer. */
+  /** Bytes written and not taken yet. */
+  get pending(): number {
+    return this.len - this.start;
+  }
+
+  /** Drop what was written and not taken (output to a client being closed). */
+  discardPending(): void {
+    this.len = this.start;
+  }
+
+  /** The bytes not taken yet as a Buffer the caller owns (a copy). */
   take(): Buffer {
-    const n = this.len;
-    this.len = 0;
-    if (this.buf.length > KEEP_MAX) {
-      // A big batch (a large value, a long pipeline): hand the buffer itself
-      // over rather than copy megabytes, and start again small.
-      const out = this.buf.subarray(0, n);
-      this.buf = Buffer.allocUnsafeSlow(this.initial);
-      return out;
-    }
-    const out = Buffer.allocUnsafe(n);
-    this.buf.copy(out, 0, 0, n);
+    const out = Buffer.allocUnsafe(this.len - this.start);
+    this.buf.copy(out, 0, this.start, this.len);
+    this.len = this.start;
+    // With no view out, the buffer can be reused (and a big one dropped).
+    if (this.start === 0) this.recycle();
     return out;
+  }
+
+  /**
+   * The bytes not taken yet as a view of this writer's buffer, without a
+   * copy: valid until `recycle` is called, which the server does once every
+   * view was handed to the kernel. Fresh memory is expensive to touch (page
+   * faults), so the common case writes every reply from the same buffer.
+   */
+  takeView(): Buffer {
+    const v = this.buf.subarray(this.start, this.len);
+    this.start = this.len;
+    return v;
+  }
+
+  /**
+   * Every view taken so far was written to its socket (none is still
+   * referenced): write from the beginning of the buffer again. A buffer that
+   * grew past KEEP_MAX for a big reply is dropped for a small one.
+   */
+  recycle(): void {
+    if (this.start !== this.len) return;
+    this.len = this.start = 0;
+    if (this.buf.length > KEEP_MAX) this.buf = Buffer.allocUnsafeSlow(this.initial);
   }
 
   private ensure(extra: number): void {
@@ -54,7 +88,9 @@ export class ReplyWriter {
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
     const next = Buffer.allocUnsafeSlow(size);
-    this.buf.copy(next, 0, 0, this.len);
+    // Only the output not taken is copied, to the same position: views taken
+    // keep the old buffer alive until their sockets are done with it.
+    this.buf.copy(next, this.start, this.start, this.len);
     this.buf = next;
   }
 
@@ -189,6 +225,25 @@ export class ReplyWriter {
     this.len += n;
     this.buf[this.len++] = 13;
     this.buf[this.len++] = 10;
+  }
+
+  /** A bulk string of the `n` bytes of `b` from byte `from` (packed list elements). */
+  bulkSlice(b: Buffer, from: number, n: number): void {
+    this.ensure(n + 24);
+    const buf = this.buf;
+    buf[this.len++] = 36; // $
+    this.writeInt(n);
+    let p = this.len;
+    buf[p++] = 13;
+    buf[p++] = 10;
+    if (n < SHORT) {
+      for (let i = 0; i < n; i++) buf[p++] = b[from + i]!;
+    } else {
+      p += b.copy(buf, p, from, from + n);
+    }
+    buf[p++] = 13;
+    buf[p++] = 10;
+    this.len = p;
   }
 
   /** The null of a missing string: `$-1` in RESP2, `_` in RESP3. */

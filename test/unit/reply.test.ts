@@ -211,6 +211,31 @@ describe('buffer management', () => {
     expect(w.buf.length).toBeLessThanOrEqual(1024 * 1024);
   });
 
+  it('takeView() hands out views without copying; recycle() reuses the buffer only when allowed', () => {
+    const w = writer();
+    w.bulk('one');
+    const mark = w.len;
+    const a = w.takeView();
+    expect(a.buffer).toBe(w.buf.buffer);
+    w.bulk('two');
+    // A command's mark stays valid across growth: positions never move.
+    w.bulk('x'.repeat(200 * 1024));
+    expect(w.len - mark).toBe('$3\r\ntwo\r\n'.length + 200 * 1024 + 11);
+    const b = w.takeView();
+    expect(a.latin1Slice()).toBe('$3\r\none\r\n');
+    expect(b.subarray(0, 9).latin1Slice()).toBe('$3\r\ntwo\r\n');
+    expect(w.pending).toBe(0);
+    // Views taken, nothing pending: recycle starts over at 0.
+    w.recycle();
+    expect(w.len).toBe(0);
+    w.simple('OK');
+    // Not while output is pending.
+    w.recycle();
+    expect(w.pending).toBe(5);
+    w.discardPending();
+    expect(w.pending).toBe(0);
+  });
+
   it('switching protocol between batches', () => {
     const w = writer(3);
     w.nullBulk();
