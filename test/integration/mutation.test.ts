@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from
 import type { Command, CommandTable } from '../../src/engine/table.js';
 import type { Keyspace, KeyspaceListener } from '../../src/keyspace/keyspace.js';
 import type { Cmd, WriteCase } from '../write-cases/types.js';
+import { dumpCases } from '../write-cases/dump.js';
 import { hashCases } from '../write-cases/hash.js';
 import { listCases } from '../write-cases/list.js';
 import { setCases } from '../write-cases/set.js';
@@ -307,7 +308,7 @@ const BASE_CASES: Record<string, WriteCase[]> = {
 
 /** Every family's cases: the base ones above, and one file per data type. */
 const CASES: Record<string, WriteCase[]> = {
-  ...BASE_CASES, ...listCases, ...hashCases, ...setCases, ...zsetCases, ...sortCases,
+  ...BASE_CASES, ...listCases, ...hashCases, ...setCases, ...zsetCases, ...sortCases, ...dumpCases,
 };
 
 /** The table entry argv runs (a subcommand when the command has them). */
