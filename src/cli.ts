@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { Config, parseCommandLine } from './config.js';
 import { ConfigError } from './errors.js';
 import { Server } from './server.js';
+import { LoadError, loadDataFromDisk } from './persistence/load.js';
 import { MINI_REDIS_VERSION, VERSION } from './version.js';
 
 function usage(): void {
@@ -63,6 +64,13 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', () => onSignal('SIGINT'));
   process.once('SIGTERM', () => onSignal('SIGTERM'));
+  try {
+    loadDataFromDisk(server);
+  } catch (e) {
+    if (!(e instanceof LoadError)) throw e;
+    server.log.warning(e.message);
+    process.exit(1);
+  }
   try {
     await server.listen();
   } catch (e) {

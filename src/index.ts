@@ -6,10 +6,12 @@
 //   // ... connect any Redis client to 127.0.0.1:srv.port ...
 //   await srv.close();
 
+import { mkdirSync } from 'node:fs';
 import { Config, normalizeValue, findParam } from './config.js';
 import { ConfigError } from './errors.js';
 import type { Clock } from './keyspace/clock.js';
 import { Server } from './server.js';
+import { loadDataFromDisk } from './persistence/load.js';
 
 export interface StartOptions {
   /** TCP port; 0 picks a free one (see `port` on the handle). Default 6379. */
@@ -68,7 +70,18 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   const config = buildConfig(opts);
   const server = new Server(config, opts.clock);
   server.log.silent = opts.log !== true;
-  await server.listen();
+  // The dataset on disk (AOF or RDB) is loaded before anyone can connect;
+  // a file that cannot be used stops start-up with the reason (LoadError).
+  if (opts.inMemory === false) {
+    mkdirSync(config.get('dir'), { recursive: true });
+    loadDataFromDisk(server);
+  }
+  try {
+    await server.listen();
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
   const host = config.get('bind').split(' ').find((b) => !b.startsWith('-')) ?? '127.0.0.1';
   return {
     port: server.boundPort,
