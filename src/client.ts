@@ -16,6 +16,9 @@
 import type { Socket } from 'node:net';
 import type { ExecContext } from './engine/context.js';
 import type { Database } from './keyspace/keyspace.js';
+import type { MultiState } from './multi.js';
+import type { ClientSubs } from './pubsub.js';
+import type { ClientTracking } from './tracking.js';
 import { ReplyWriter, type RespVersion } from './protocol/reply.js';
 import { RequestParser } from './protocol/parser.js';
 import type { Server } from './server.js';
@@ -56,6 +59,14 @@ export class Client {
   replyFlags = 0;
   /** Which client-output-buffer-limit class applies (set by pub/sub, replication). */
   outputClass: OutputClass = 'normal';
+  // Slots for subsystem state the dispatcher checks on every command; the
+  // subsystems (src/pubsub.ts, src/multi.ts) own what is in them.
+  /** Subscriptions, null while the client has none. */
+  pubsub: ClientSubs | null = null;
+  /** The open transaction, null outside MULTI. */
+  multi: MultiState | null = null;
+  /** Client-side caching mode (src/tracking.ts), null while tracking is off. */
+  tracking: ClientTracking | null = null;
 
   // ---- output
   /** The shared writer while this client's requests run, else null. */
@@ -118,20 +129,24 @@ export class Client {
     }
     if (this.closed) {
       // Output to a closing client is dropped, so it never accumulates.
-      own.len = 0;
+      own.discardPending();
     } else {
       this.server.scheduleWrite(this);
       // Output added to a client that is not running (pushes, a served
       // blocked client) is held to its limits as it grows, within the turn.
-      if (own.len !== 0 && this.server.checkOutputLimits(this)) own.len = 0;
+      if (own.pending !== 0 && this.server.checkOutputLimits(this)) own.discardPending();
     }
     return own;
   }
 
-  /** Move what the writers hold into the output queue. */
+  /**
+   * Move what a writer holds into the output queue, as a view of the
+   * writer's buffer (see ReplyWriter.takeView): the server writes the queue
+   * to the socket before the writer's buffer is reused.
+   */
   takeOutput(w: ReplyWriter): void {
-    if (w.len === 0) return;
-    const b = w.take();
+    if (w.len === w.start) return;
+    const b = w.takeView();
     this.outQueue.push(b);
     this.outQueued += b.length;
   }
@@ -142,20 +157,20 @@ export class Client {
    */
   get outputBytes(): number {
     let n = this.outQueued;
-    if (this.cur !== null) n += this.cur.len;
-    if (this.own !== null) n += this.own.len;
+    if (this.cur !== null) n += this.cur.pending;
+    if (this.own !== null) n += this.own.pending;
     if (this.socket !== null) n += this.socket.writableLength;
     return n;
   }
 
   /**
-   * After a command ran with replyFlags set: drop what it wrote (from `mark`)
+   * After a command ran with replyFlags set: drop what it wrote (from `mark`, a writer position)
    * when replies are off or skipped, then move SKIP_NEXT on to the next
    * command, as Redis's resetClient does.
    */
   applyReplyFlags(mark: number): void {
     const w = this.w;
-    if ((this.replyFlags & (REPLY_OFF | REPLY_SKIP)) !== 0 && w.len > mark) w.len = mark;
+    if ((this.replyFlags & (REPLY_OFF | REPLY_SKIP)) !== 0) w.truncate(mark);
     this.replyFlags &= ~REPLY_SKIP;
     if ((this.replyFlags & REPLY_SKIP_NEXT) !== 0) this.replyFlags = (this.replyFlags & ~REPLY_SKIP_NEXT) | REPLY_SKIP;
   }

@@ -35,6 +35,11 @@ export interface ParamDef {
   multiArg?: boolean;
   /** Combine a new value with the current one (a value that sets only some of its parts). */
   merge?: (current: string, value: string) => string;
+  /**
+   * How CONFIG GET (and REWRITE) show a value that holds more than Redis
+   * prints (notify-keyspace-events); `Config.fullValue` has the whole value.
+   */
+  show?: (value: string) => string;
 }
 
 // Bounds are bigints so that errors print Redis's exact limits (LLONG_MAX).
@@ -84,7 +89,7 @@ export const PARAMS: readonly ParamDef[] = [
   bool('set-proc-title', 'yes', { immutable: true }),
   enm('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], { immutable: true }),
   int('io-threads', 1, 1n, 128n, { immutable: true }),
-  bool('enable-debug-command', 'no', { immutable: true }),
+  enm('enable-debug-command', 'no', ['no', 'yes', 'local'], { immutable: true }),
   // limits
   mem('proto-max-bulk-len', 512 * 1024 * 1024, 1024n * 1024n, LLONG_MAX),
   mem('client-query-buffer-limit', 1024 * 1024 * 1024, 1024n * 1024n, LLONG_MAX),
@@ -97,12 +102,14 @@ export const PARAMS: readonly ParamDef[] = [
   int('lfu-log-factor', 10, 0n, INT_MAX),
   int('lfu-decay-time', 1, 0n, INT_MAX),
   int('active-expire-effort', 1, 1n, 10n),
+  // client-side caching (src/tracking.ts)
+  int('tracking-table-max-keys', 1000000, 0n, LLONG_MAX),
   bool('lazyfree-lazy-eviction', 'no'),
   bool('lazyfree-lazy-expire', 'no'),
   bool('lazyfree-lazy-server-del', 'no'),
   bool('lazyfree-lazy-user-del', 'no'),
   bool('lazyfree-lazy-user-flush', 'no'),
-  { name: 'notify-keyspace-events', kind: { t: 'special', parse: parseKeyspaceEvents }, default: '' },
+  { name: 'notify-keyspace-events', kind: { t: 'special', parse: parseKeyspaceEvents }, default: '', show: showKeyspaceEvents },
   int('slowlog-log-slower-than', 10000, -1n, LLONG_MAX),
   int('slowlog-max-len', 128, 0n, LLONG_MAX),
   int('latency-monitor-threshold', 0, 0n, LLONG_MAX),
@@ -196,9 +203,20 @@ function parseKeyspaceEvents(args: string[]): string {
     else if ((classes + 'KEmn').includes(ch)) seen.add(ch);
     else throw new ConfigError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
   }
-  let out = [...classes].every((x) => seen.has(x)) ? 'A' : [...classes].filter((x) => seen.has(x)).join('');
-  for (const x of 'KEmn') if (seen.has(x)) out += x;
+  // Redis 7.0's keyspaceEventsFlagsToString prints 'n' after the classes,
+  // and not at all after 'A' ("KEAnm" reads back as "AKEm", 'n' still on):
+  // the value kept here ends with 'n' then, and showKeyspaceEvents drops it.
+  const all = [...classes].every((x) => seen.has(x));
+  let out = all ? 'A' : [...classes].filter((x) => seen.has(x)).join('');
+  if (!all && seen.has('n')) out += 'n';
+  for (const x of 'KEm') if (seen.has(x)) out += x;
+  if (all && seen.has('n')) out += 'n';
   return out;
+}
+
+/** CONFIG GET's form of a notify-keyspace-events value: Redis does not print 'n' after 'A'. */
+function showKeyspaceEvents(v: string): string {
+  return v.startsWith('A') && v.endsWith('n') ? v.slice(0, -1) : v;
 }
 
 function parseSave(args: string[]): string {
@@ -278,6 +296,8 @@ export class Config {
   /** The config file given at start-up, for CONFIG REWRITE. */
   file: string | null = null;
   private readonly listeners: ConfigListener[] = [];
+  /** The whole values of parameters shown otherwise (ParamDef.show). */
+  private readonly full = new Map<string, string>();
 
   constructor() {
     for (const p of PARAMS) this.values.set(p.name, p.default);
@@ -297,16 +317,28 @@ export class Config {
     return this.get(name) === 'yes';
   }
 
+  /** The whole value of a parameter whose shown value (get) may drop a part (ParamDef.show). */
+  fullValue(name: string): string {
+    return this.full.get(name) ?? this.get(name);
+  }
+
+  /** Listeners receive the whole value (see fullValue). */
   onChange(l: ConfigListener): void {
     this.listeners.push(l);
   }
 
   /** Set a value already normalised (no immutability check). */
   setRaw(name: string, value: string): void {
-    const old = this.values.get(name);
-    const merge = BY_NAME.get(name)?.merge;
+    const p = BY_NAME.get(name);
+    const old = this.full.get(name) ?? this.values.get(name);
+    const merge = p?.merge;
     if (merge !== undefined && old !== undefined) value = merge(old, value);
-    this.values.set(name, value);
+    if (p?.show !== undefined) {
+      this.full.set(name, value);
+      this.values.set(name, p.show(value));
+    } else {
+      this.values.set(name, value);
+    }
     if (old !== value) for (const l of this.listeners) l(name, value);
   }
 

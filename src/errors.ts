@@ -147,7 +147,82 @@ export const E = {
   ZSET_VALUE_OUT_OF_RANGE: 'ERR value is out of range',
   // sort (sort.c)
   SORT_SCORE_NOT_DOUBLE: "ERR One or more scores can't be converted into double",
+  // pub/sub (pubsub.c, server.c)
+  SUBSCRIBE_DENIED: (cmd: string) => `ERR ${cmd} isn't allowed for a DENY BLOCKING client`,
+  PUBSUB_SUBCOMMAND_SYNTAX: (sub: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${truncate(sub)}'. Try PUBSUB HELP.`,
+  PUBSUB_CONTEXT: (fullName: string) =>
+    `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+  // transactions (multi.c, server.c)
+  MULTI_NESTED: 'ERR MULTI calls can not be nested',
+  WATCH_IN_MULTI: 'ERR WATCH inside MULTI is not allowed',
+  NOT_IN_MULTI: 'ERR Command not allowed inside a transaction',
+  EXEC_WITHOUT_MULTI: 'ERR EXEC without MULTI',
+  DISCARD_WITHOUT_MULTI: 'ERR DISCARD without MULTI',
+  EXECABORT: 'EXECABORT Transaction discarded because of previous errors.',
+  /** EXEC itself rejected (Redis's execCommandAbort): the reason without its ERR code. */
+  EXECABORT_BECAUSE: (msg: string) =>
+    `EXECABORT Transaction discarded because of: ${msg.startsWith('ERR ') ? msg.slice(4) : msg}`,
+  // client tracking (networking.c CLIENT TRACKING/CACHING, tracking.c)
+  TRACKING_ONE_REDIRECT: 'ERR A client can only redirect to a single other client',
+  TRACKING_NO_REDIRECT_CLIENT: 'ERR The client ID you want redirect to does not exist',
+  TRACKING_PREFIX_NEEDS_BCAST: 'ERR PREFIX option requires BCAST mode to be enabled',
+  TRACKING_SWITCH_BCAST: "ERR You can't switch BCAST mode on/off before disabling tracking for this client, " +
+    'and then re-enabling it with a different mode.',
+  TRACKING_BCAST_OPTIN: 'ERR OPTIN and OPTOUT are not compatible with BCAST',
+  TRACKING_OPTIN_AND_OPTOUT: "ERR You can't specify both OPTIN mode and OPTOUT mode",
+  TRACKING_SWITCH_OPTIN: "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, " +
+    'and then re-enabling it with a different mode.',
+  /** The prefixes as Redis's %s prints them (up to a NUL, newlines as spaces). */
+  TRACKING_PREFIX_OVERLAPS_EXISTING: (p: string, existing: string) =>
+    `ERR Prefix '${oneLine(p)}' overlaps with an existing prefix '${oneLine(existing)}'. ` +
+    'Prefixes for a single client must not overlap.',
+  TRACKING_PREFIX_OVERLAPS_PROVIDED: (p: string, other: string) =>
+    `ERR Prefix '${oneLine(p)}' overlaps with another provided prefix '${oneLine(other)}'. ` +
+    'Prefixes for a single client must not overlap.',
+  CACHING_NOT_TRACKING: 'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or ' +
+    'OPTOUT mode enabled',
+  CACHING_YES_NOT_OPTIN: 'ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.',
+  CACHING_NO_NOT_OPTOUT: 'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.',
+  // append-only file (src/persistence/aof.ts, src/commands/aof.ts)
+  AOF_REWRITE_IN_PROGRESS: 'ERR Background append only file rewriting already in progress',
+  AOF_REWRITE_FAILED: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+  MISCONF_AOF: (reason: string) => `MISCONF Errors writing to the AOF file: ${reason}`,
+  // RDB snapshots (src/persistence/snapshot.ts, src/commands/snapshot.ts)
+  BGSAVE_IN_PROGRESS: 'ERR Background save already in progress',
+  BGSAVE_CHILD_ACTIVE: "ERR Another child process is active (AOF?): can't BGSAVE right now. " +
+    'Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.',
+  /** SAVE that failed: Redis's shared.err, a bare "-ERR". */
+  SAVE_FAILED: 'ERR',
+  MISCONF_RDB: "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
+    'Commands that may modify the data set are disabled, because this instance is configured to report errors ' +
+    'during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs ' +
+    'for details about the RDB error.',
+  // DUMP / RESTORE (src/commands/dump.ts)
+  BUSYKEY: 'BUSYKEY Target key name already exists.',
+  DUMP_PAYLOAD_INVALID: 'ERR DUMP payload version or checksum are wrong',
+  BAD_DATA_FORMAT: 'ERR Bad data format',
+  INVALID_TTL: 'ERR Invalid TTL value, must be >= 0',
+  INVALID_IDLETIME: 'ERR Invalid IDLETIME value, must be >= 0',
+  INVALID_FREQ: 'ERR Invalid FREQ value, must be >= 0 and <= 255',
+  // DEBUG (src/commands/debug.ts, debug.c; the gate is processCommand's for PROTECTED commands)
+  DEBUG_NOT_ALLOWED: 'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", ' +
+    'you can run it from a local connection, otherwise you need to set this option in the configuration file, ' +
+    'and then restart the server.',
+  DEBUG_SUBCOMMAND_SYNTAX: (sub: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${truncate(sub)}'. Try DEBUG HELP.`,
+  DEBUG_RELOAD_OPTIONS: 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.',
+  DEBUG_RELOAD_LOAD: 'ERR Error trying to load the RDB dump',
+  DEBUG_PACKED_THRESHOLD: 'ERR argument must be a memory value bigger than 1 and smaller than 4gb',
+  /** Where Redis exits (a missing or unreadable AOF), this server answers this. */
+  DEBUG_LOADAOF_FAILED: (why: string) => `ERR DEBUG LOADAOF failed: ${oneLine(why)}`,
 } as const;
+
+/** A %s argument of addReplyErrorFormat: cut at a NUL, newlines made spaces. */
+function oneLine(s: string): string {
+  const nul = s.indexOf('\0');
+  return (nul >= 0 ? s.slice(0, nul) : s).replace(/[\r\n]/g, ' ');
+}
 
 function truncate(s: string, max = 128): string {
   // Redis cuts the echoed name to 128 bytes and replaces newlines so the

@@ -21,6 +21,12 @@
 
 import net from 'node:net';
 import { Blocking } from './blocking.js';
+import { Transactions } from './multi.js';
+import { PubSub } from './pubsub.js';
+import { Tracking } from './tracking.js';
+import { Aof } from './persistence/aof.js';
+import { Snapshot } from './persistence/snapshot.js';
+import { Notifier } from './notify.js';
 import { Client, type OutputClass } from './client.js';
 import { clientInfoLine } from './commands/connection.js';
 import { buildCommandTable } from './commands/index.js';
@@ -154,6 +160,14 @@ export class Server {
   /** Every subsystem, for RESET, disconnects, CLIENT LIST, INFO and the cron. */
   readonly subsystems: Subsystem[] = [];
   readonly blocking: Blocking;
+  readonly pubsub: PubSub;
+  readonly notifier: Notifier;
+  readonly transactions: Transactions;
+  readonly tracking: Tracking;
+  /** The append-only file (src/persistence/aof.ts). */
+  readonly aof: Aof;
+  /** RDB snapshots: SAVE, BGSAVE, save points (src/persistence/snapshot.ts). */
+  readonly snapshot: Snapshot;
   /** Run each turn before any socket is written (the AOF's write and fsync). */
   readonly beforeWriteHooks: (() => void)[] = [];
   /** Wall-clock ms, refreshed once per turn and by the cron (Redis's server.unixtime). */
@@ -171,6 +185,8 @@ export class Server {
   private closing: Promise<void> | null = null;
   /** Clients with output to write this turn. */
   private pendingWrites: Client[] = [];
+  /** A socket kept a view of the shared writer's buffer this turn: it cannot be reused yet. */
+  private writerLent = false;
   /** Clients whose waiting requests run at the end of this turn. */
   private resumed: Client[] = [];
   private turnScheduled = false;
@@ -235,8 +251,17 @@ export class Server {
         this.reclaimer.noteFreed(this.reclaimer.liveBytes() * (old.size / keys));
       },
     });
+    // Order matters to CLIENT LIST's flags (P, x, b ...) only; it is Redis's.
+    this.pubsub = new PubSub();
+    this.notifier = new Notifier(this.keyspace, this.pubsub, config);
+    this.transactions = new Transactions(this);
     this.blocking = new Blocking(this);
-    this.subsystems.push(this.blocking);
+    this.tracking = new Tracking(this);
+    this.subsystems.push(this.pubsub, this.transactions, this.blocking, this.tracking);
+    this.aof = new Aof(this);
+    this.subsystems.push(this.aof);
+    this.snapshot = new Snapshot(this);
+    this.subsystems.push(this.snapshot);
   }
 
   private applyOutputLimits(value: string): void {
@@ -389,7 +414,7 @@ export class Server {
       return;
     }
     const w = this.writer;
-    if (c.own !== null && c.own.len > 0) c.takeOutput(c.own);
+    if (c.own !== null && c.own.pending > 0) c.takeOutput(c.own);
     this.running = c;
     c.cur = w;
     w.resp = c.resp;
@@ -398,10 +423,10 @@ export class Server {
       while (!c.closeAfterReply && !c.blocked) {
         const argv = c.parser.next();
         if (argv === null) break;
-        const mark = w.len;
+        const mark = w.position;
         this.dispatcher.execute(c, argv);
         if (c.replyFlags !== 0) c.applyReplyFlags(mark);
-        if (w.len >= FLUSH_AT) {
+        if (w.pending >= FLUSH_AT) {
           c.takeOutput(w);
           if (c.outputBytes >= PAUSE_AT) {
             this.pause(c);
@@ -462,7 +487,11 @@ export class Server {
     for (const h of this.beforeWriteHooks) h();
     const list = this.pendingWrites;
     this.pendingWrites = [];
+    this.writerLent = false;
     for (let i = 0; i < list.length; i++) this.writeClient(list[i]!);
+    // Every reply of the turn is in the kernel: the next turn writes its
+    // replies from the start of the same buffer (no fresh memory per turn).
+    if (!this.writerLent) this.writer.recycle();
     this.cachedNow = Date.now();
     if (this.shutdownRequest !== null) {
       const { reason, flags } = this.shutdownRequest;
@@ -474,7 +503,7 @@ export class Server {
   /** One socket write of everything the client has pending. */
   private writeClient(c: Client): void {
     c.pendingWrite = false;
-    if (c.own !== null && c.own.len > 0) c.takeOutput(c.own);
+    if (c.own !== null && c.own.pending > 0) c.takeOutput(c.own);
     const s = c.socket;
     const q = c.outQueue;
     if (c.closed || s === null || s.destroyed) {
@@ -493,6 +522,10 @@ export class Server {
     this.stats.netOutputBytes += c.outQueued;
     q.length = 0;
     c.outQueued = 0;
+    // The queue held views of the writers' buffers; once the socket took
+    // everything synchronously they can be reused, else it still holds them.
+    if (s.writableLength === 0) c.own?.recycle();
+    else this.writerLent = true;
     if (c.closeAfterReply) {
       this.closeClient(c);
     } else if (c.paused) {
@@ -548,7 +581,7 @@ export class Server {
     const s = c.socket;
     c.outQueue.length = 0;
     c.outQueued = 0;
-    if (c.own !== null) c.own.len = 0;
+    c.own?.discardPending();
     if (s === null) return;
     if (now) {
       s.destroy();
@@ -592,6 +625,10 @@ export class Server {
     this.closing = (async () => {
       if (this.cron !== null) clearInterval(this.cron);
       this.cron = null;
+      // The AOF's last writes are on disk before any reply goes out (prepareForShutdown).
+      this.aof.shutdown();
+      // The final RDB save (already done when shutdown() came first).
+      this.snapshot.prepareShutdown({ force: true });
       const listenersClosed = this.closeListeners();
       // Whatever output is pending goes out before the clients are closed.
       const pending = this.pendingWrites;
@@ -618,6 +655,8 @@ export class Server {
   /** SHUTDOWN and signals: close, then tell the owner (the CLI exits). */
   async shutdown(reason: string, flags: ShutdownFlags = {}): Promise<void> {
     this.log.warning(`${reason}: scheduling shutdown...`);
+    // A failed final save cancels the shutdown (prepareForShutdown's error).
+    if (!this.snapshot.prepareShutdown(flags)) return;
     await this.close();
     this.log.warning('mini-redis is now ready to exit, bye bye...');
     this.onShutdown?.(0);

@@ -1,6 +1,7 @@
 // Connection commands: PING, ECHO, SELECT, QUIT, RESET, HELLO, AUTH and
 // CLIENT (ID, GETNAME, SETNAME, SETINFO, LIST, INFO, KILL, NO-EVICT,
-// NO-TOUCH, REPLY, GETREDIR, TRACKINGINFO, HELP).
+// NO-TOUCH, REPLY, HELP; TRACKING, CACHING, GETREDIR and TRACKINGINFO are
+// commands/tracking.ts's).
 //
 // Authentication knows a single user, "default", whose password is
 // `requirepass` ("" = nopass). The CLIENT LIST line is built here from the
@@ -16,6 +17,7 @@ import { parseInt64 } from '../util/numbers.js';
 import { int32Arg, numArg } from '../engine/args.js';
 import type { CommandSpec } from '../engine/table.js';
 import { NO_KEYS } from '../engine/table.js';
+import { trackingClientSubcommands } from './tracking.js';
 
 /** Names and library attributes must split cleanly on spaces in CLIENT LIST: printable ASCII only. */
 function validAttr(s: string): boolean {
@@ -68,6 +70,14 @@ function infoFields(c: Client): ClientInfoFields {
   return f;
 }
 
+/** Redis's order of CLIENT LIST flag letters (networking.c getClientInfoString). */
+const FLAG_ORDER = 'OSMPxbtRBdcuAUreT';
+
+function canonicalFlags(flags: string): string {
+  if (flags.length < 2) return flags;
+  return [...flags].sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b)).join('');
+}
+
 function clientType(f: ClientInfoFields): ClientType {
   if (f.flags.includes('M')) return 'master';
   if (f.flags.includes('S')) return 'replica';
@@ -86,7 +96,7 @@ interface SocketWithFd {
  */
 export function clientInfoLine(cl: Client, self: Client | null, current: string, argv: readonly string[]): string {
   const f = infoFields(cl);
-  let flags = f.flags;
+  let flags = canonicalFlags(f.flags);
   if (cl.closeAfterReply) flags += 'c';
   if (cl.noEvict) flags += 'e';
   if (cl.noTouch) flags += 'T';
@@ -106,7 +116,7 @@ export function clientInfoLine(cl: Client, self: Client | null, current: string,
     ` flags=${flags} db=${cl.db.id} sub=${f.sub} psub=${f.psub} ssub=${f.ssub} multi=${f.multi}` +
     ` qbuf=0 qbuf-free=0 argv-mem=${argvMem} multi-mem=0 rbs=16384 rbp=0 obl=0 oll=${oll} omem=${omem}` +
     ` tot-mem=${argvMem + omem} events=${events} cmd=${cl === self ? current : cl.lastCommand}` +
-    ` user=default redir=-1 resp=${cl.resp}`;
+    ` user=default redir=${cl.tracking === null ? -1 : cl.tracking.redirect} resp=${cl.resp}`;
 }
 
 // ---- CLIENT KILL ----------------------------------------------------------
@@ -393,28 +403,8 @@ const clientSubcommands: CommandSpec[] = [
       }
     },
   },
-  {
-    // No client-side caching here: tracking is always off.
-    name: 'client|getredir', arity: 2, flags: CLIENT_FLAGS, keys: NO_KEYS,
-    syntax: 'CLIENT GETREDIR',
-    handler(c) {
-      c.w.integer(-1);
-    },
-  },
-  {
-    name: 'client|trackinginfo', arity: 2, flags: CLIENT_FLAGS, keys: NO_KEYS,
-    syntax: 'CLIENT TRACKINGINFO',
-    handler(c) {
-      c.w.map(3);
-      c.w.bulk('flags');
-      c.w.set(1);
-      c.w.bulk('off');
-      c.w.bulk('redirect');
-      c.w.integer(-1);
-      c.w.bulk('prefixes');
-      c.w.array(0);
-    },
-  },
+  // TRACKING, CACHING, GETREDIR, TRACKINGINFO (client-side caching).
+  ...trackingClientSubcommands,
   {
     name: 'client|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS,
     syntax: 'CLIENT HELP',
@@ -430,8 +420,16 @@ export const connectionCommands: CommandSpec[] = [
     syntax: 'PING [message]',
     handler(c, argv) {
       if (argv.length > 2) throw new RedisError(E.WRONG_ARITY('ping'));
-      if (argv.length === 2) c.w.bulk(argv[1]!);
-      else c.w.simple('PONG');
+      if (c.pubsub !== null && c.resp === 2) {
+        // A subscribed RESP2 connection only carries pushes: PONG is one.
+        c.w.array(2);
+        c.w.bulk('pong');
+        c.w.bulk(argv.length === 2 ? argv[1]! : '');
+      } else if (argv.length === 2) {
+        c.w.bulk(argv[1]!);
+      } else {
+        c.w.simple('PONG');
+      }
     },
   },
   {

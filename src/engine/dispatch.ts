@@ -27,6 +27,12 @@ export class Dispatcher {
   readonly propagationListeners: PropagationListener[] = [];
   /** Set by the blocking subsystem. */
   onReady: ReadyHandler | null = null;
+  /**
+   * Set by persistence while the disk refuses writes (AOF write errors, a
+   * failed BGSAVE): the MISCONF error write commands and PING get instead of
+   * running (processCommand's writeCommandsDeniedByDiskError). Null normally.
+   */
+  denyWrites: string | null = null;
   totalCommands = 0;
   /** Error replies by code (ERR, WRONGTYPE ...) for INFO errorstats. */
   readonly errorStats = new Map<string, number>();
@@ -49,45 +55,93 @@ export class Dispatcher {
     this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
   }
 
-  /** Find the command for argv, or reply with the error and return null. */
+  /** Find the command for argv, or reject it (reply with the error) and return null. */
   resolve(c: Client, argv: string[]): Command | null {
     let cmd = this.table.lookup(argv[0]!);
     if (cmd === undefined) {
-      c.w.error(E.UNKNOWN_COMMAND(argv[0]!, argv.slice(1)));
+      this.reject(c, null, E.UNKNOWN_COMMAND(argv[0]!, argv.slice(1)));
       return null;
     }
     if (!cmd.arityOk(argv.length)) {
-      cmd.stats.rejectedCalls++;
-      c.w.error(E.WRONG_ARITY(cmd.fullName));
+      this.reject(c, cmd, E.WRONG_ARITY(cmd.fullName));
       return null;
     }
     // A container called alone (COMMAND) runs its own handler, as in Redis.
     if (cmd.subcommands !== null && argv.length > 1) {
       const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
       if (sub === undefined) {
-        cmd.stats.rejectedCalls++;
-        c.w.error(E.UNKNOWN_SUBCOMMAND(argv[1]!, argv[0]!));
+        this.reject(c, cmd, E.UNKNOWN_SUBCOMMAND(argv[1]!, argv[0]!));
         return null;
       }
       cmd = sub;
       if (!cmd.arityOk(argv.length)) {
-        cmd.stats.rejectedCalls++;
-        c.w.error(E.WRONG_ARITY(cmd.fullName));
+        this.reject(c, cmd, E.WRONG_ARITY(cmd.fullName));
         return null;
       }
     }
     return cmd;
   }
 
+  /**
+   * A command refused before it runs (Redis's rejectCommand): counted, the
+   * open transaction flagged so that EXEC aborts, and EXEC itself refused
+   * as an aborted transaction.
+   */
+  reject(c: Client, cmd: Command | null, msg: string): void {
+    if (cmd !== null) cmd.stats.rejectedCalls++;
+    const m = c.multi;
+    if (m !== null) m.aborted = true;
+    if (cmd !== null && cmd.fullName === 'exec') {
+      if (m !== null) c.server.transactions.discard(c);
+      c.w.error(E.EXECABORT_BECAUSE(msg));
+    } else {
+      c.w.error(msg);
+    }
+  }
+
   execute(c: Client, argv: string[]): void {
     const cmd = this.resolve(c, argv);
     if (cmd === null) return;
     if (!c.authenticated && !cmd.noAuth) {
-      cmd.stats.rejectedCalls++;
-      c.w.error(E.NOAUTH);
+      this.reject(c, cmd, E.NOAUTH);
       return;
     }
+    if (this.denyWrites !== null && this.deniedByDisk(c, cmd)) {
+      this.reject(c, cmd, this.denyWrites);
+      return;
+    }
+    if ((c.pubsub !== null || c.multi !== null) && !this.admit(c, cmd, argv)) return;
     this.call(c, cmd, argv);
+  }
+
+  /** Refused while the disk refuses writes: a write, PING, or EXEC of a transaction with a write. */
+  private deniedByDisk(c: Client, cmd: Command): boolean {
+    if (cmd.isWrite || cmd.fullName === 'ping') return true;
+    return cmd.fullName === 'exec' && c.multi !== null && c.multi.queue.some((q) => q.cmd.isWrite);
+  }
+
+  /**
+   * The rules for a subscribed or transaction client (processCommand's):
+   * in RESP2 a subscribed client may only (un)subscribe, PING, QUIT and
+   * RESET; in MULTI every command but the transaction controls is queued.
+   * Returns whether the command runs now.
+   */
+  private admit(c: Client, cmd: Command, argv: string[]): boolean {
+    if (c.pubsub !== null && c.resp === 2 && !cmd.inSubscribedContext) {
+      this.reject(c, cmd, E.PUBSUB_CONTEXT(cmd.fullName));
+      return false;
+    }
+    const m = c.multi;
+    if (m === null) return true;
+    if (cmd.noMulti) {
+      this.reject(c, cmd, E.NOT_IN_MULTI);
+      return false;
+    }
+    if (cmd.controlsMulti) return true;
+    // The parser reuses its argv array: the queue keeps a copy.
+    m.queue.push({ cmd, argv: argv.slice() });
+    c.w.simple('QUEUED');
+    return false;
   }
 
   /**
@@ -132,8 +186,10 @@ export class Dispatcher {
     stats.calls++;
     this.totalCommands++;
     c.lastCommand = cmd.fullName;
-    // Nothing is collected while nobody listens (no AOF, no replica).
-    if ((ks.dirty !== dirty || ctx.forced) && this.propagationListeners.length !== 0) {
+    // Nothing is collected while nobody listens (no AOF, no replica). Only a
+    // rise counts: a save during the call (SHUTDOWN, SAVE) resets dirty to 0,
+    // which is no write (call()'s `if (dirty < 0) dirty = 0`).
+    if ((ks.dirty > dirty || ctx.forced) && this.propagationListeners.length !== 0) {
       const as = ctx.callAs;
       if (as === null) ctx.ops.push({ db: c.db.id, argv });
       else if (!ctx.prevented) ctx.ops.push({ db: c.db.id, argv: as });
@@ -144,6 +200,8 @@ export class Dispatcher {
       this.lastTick = end;
       this.endUnit();
     }
+    // Client-side caching: the keys a tracking client read (one field test otherwise).
+    if (c.tracking !== null) c.server.tracking.afterCall(c, cmd, argv, top);
   }
 
   /**

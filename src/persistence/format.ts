@@ -3,6 +3,8 @@
 // overview and API.
 
 /** The RDB version we write: Redis 7.0's. */
+import type { EncodingLimits } from '../server.js';
+
 export const RDB_VERSION = 10;
 /** The newest RDB version we read (Redis 7.4). */
 export const RDB_MAX_VERSION = 12;
@@ -91,14 +93,7 @@ export class RdbError extends Error {
  * follows the value's own encoding; which encoding a loaded value gets
  * follows these, as Redis's rdbLoadObject converts.
  */
-export interface RdbLimits {
-  hashMaxListpackEntries: number;
-  hashMaxListpackValue: number;
-  setMaxIntsetEntries: number;
-  zsetMaxListpackEntries: number;
-  zsetMaxListpackValue: number;
-  listMaxListpackSize: number;
-}
+export type RdbLimits = EncodingLimits;
 
 /** Redis 7.0's defaults (tests and tools). */
 export const DEFAULT_RDB_LIMITS: Readonly<RdbLimits> = Object.freeze({

@@ -27,16 +27,29 @@ export class ReplyWriter {
   len = 0;
   /**
    * Start of the output not taken yet. Output taken as views (`takeView`)
-   * stays in place in `buf` until `recycle`, so positions never move while a
-   * buffer is in use: a command's start mark stays valid however much it writes.
+   * stays in place in `buf` until `recycle` (or until the buffer is replaced
+   * by a bigger one, which gets only the output not taken).
    */
   start = 0;
+  /** Bytes dropped from the front by buffer replacements: `position` stays monotonic. */
+  private moved = 0;
   resp: RespVersion = 2;
   /** Error replies written since the last reset, by error code (for INFO errorstats). */
   onError: ((code: string) => void) | null = null;
 
   constructor(private readonly initial: number = INITIAL) {
     this.buf = Buffer.allocUnsafeSlow(initial);
+  }
+
+  /** A mark of the current end of output, valid across buffer growth (see `truncate`). */
+  get position(): number {
+    return this.moved + this.len;
+  }
+
+  /** Drop what was written after `position` mark `pos` (CLIENT REPLY OFF/SKIP), if not taken yet. */
+  truncate(pos: number): void {
+    const l = pos - this.moved;
+    if (l >= this.start && l < this.len) this.len = l;
   }
 
   /** Bytes written and not taken yet. */
@@ -83,15 +96,19 @@ export class ReplyWriter {
   }
 
   private ensure(extra: number): void {
-    const need = this.len + extra;
-    if (need <= this.buf.length) return;
+    if (this.len + extra <= this.buf.length) return;
+    const pending = this.len - this.start;
+    const need = pending + extra;
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
     const next = Buffer.allocUnsafeSlow(size);
-    // Only the output not taken is copied, to the same position: views taken
-    // keep the old buffer alive until their sockets are done with it.
-    this.buf.copy(next, this.start, this.start, this.len);
+    // Only the output not taken moves to the new buffer (to its start): views
+    // taken keep the old buffer alive until their sockets are done with it.
+    this.buf.copy(next, 0, this.start, this.len);
+    this.moved += this.start;
     this.buf = next;
+    this.start = 0;
+    this.len = pending;
   }
 
   raw(s: string): void {

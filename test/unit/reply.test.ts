@@ -214,14 +214,18 @@ describe('buffer management', () => {
   it('takeView() hands out views without copying; recycle() reuses the buffer only when allowed', () => {
     const w = writer();
     w.bulk('one');
-    const mark = w.len;
+    const mark = w.position;
     const a = w.takeView();
     expect(a.buffer).toBe(w.buf.buffer);
     w.bulk('two');
-    // A command's mark stays valid across growth: positions never move.
+    // A position mark stays valid across growth (only what is not taken moves).
     w.bulk('x'.repeat(200 * 1024));
-    expect(w.len - mark).toBe('$3\r\ntwo\r\n'.length + 200 * 1024 + 11);
+    expect(a.buffer).not.toBe(w.buf.buffer);
+    expect(w.position - mark).toBe('$3\r\ntwo\r\n'.length + 200 * 1024 + 11);
+    w.simple('dropped');
+    w.truncate(mark + '$3\r\ntwo\r\n'.length + 200 * 1024 + 11);
     const b = w.takeView();
+    expect(b.length).toBe('$3\r\ntwo\r\n'.length + 200 * 1024 + 11);
     expect(a.latin1Slice()).toBe('$3\r\none\r\n');
     expect(b.subarray(0, 9).latin1Slice()).toBe('$3\r\ntwo\r\n');
     expect(w.pending).toBe(0);
