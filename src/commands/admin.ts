@@ -1,5 +1,5 @@
 // Server commands: INFO, CONFIG (GET, SET, RESETSTAT, REWRITE, HELP),
-// DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, SHUTDOWN.
+// DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, SHUTDOWN (LASTSAVE is in snapshot.ts).
 //
 // INFO follows Redis 7.0's section names, order and field names so that
 // tools parsing it work; fields that have no meaning here (allocator,
@@ -636,6 +636,8 @@ export const serverCommands: CommandSpec[] = [
     handler(c, argv) {
       checkFlushArgs(argv);
       for (const db of c.server.keyspace.dbs) db.clear();
+      // Ends a background save in progress; saves the empty dataset with save points.
+      c.server.snapshot.flushedAll();
       c.ctx.forcePropagation();
       c.w.ok();
     },
@@ -664,13 +666,6 @@ export const serverCommands: CommandSpec[] = [
     },
   },
   {
-    name: 'lastsave', arity: 1, flags: ['loading', 'stale', 'fast'], keys: NO_KEYS,
-    syntax: 'LASTSAVE',
-    handler(c) {
-      c.w.integer(c.server.stats.lastSave);
-    },
-  },
-  {
     name: 'shutdown', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'], keys: NO_KEYS,
     syntax: 'SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]',
     handler(c, argv) {
@@ -689,6 +684,8 @@ export const serverCommands: CommandSpec[] = [
       if ((abort && any) || (flags.nosave === true && flags.save === true)) throw new RedisError(E.SYNTAX);
       // Shutdown here is immediate, so there is never one to abort.
       if (abort) throw new RedisError(E.NO_SHUTDOWN);
+      // The final save (prepareForShutdown): its failure is this command's error.
+      if (!c.server.snapshot.prepareShutdown(flags)) throw new RedisError(E.SHUTDOWN_FAILED);
       // No reply: the connection closes with the server, and requests
       // pipelined after this one are not run. The replies to the requests
       // before it are written first, at the end of this turn.
