@@ -326,7 +326,7 @@ export class Server {
     const ks = this.keyspace;
     ks.freeze(ks.clock.now());
     try {
-      ks.activeExpireCycle(250 / hz);
+      if (ks.activeExpireEnabled) ks.activeExpireCycle(250 / hz);
     } finally {
       ks.thaw();
     }

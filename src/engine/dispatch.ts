@@ -102,6 +102,13 @@ export class Dispatcher {
   execute(c: Client, argv: string[]): void {
     const cmd = this.resolve(c, argv);
     if (cmd === null) return;
+    if (cmd.guard !== null) {
+      const refused = cmd.guard(c);
+      if (refused !== null) {
+        this.reject(c, cmd, refused);
+        return;
+      }
+    }
     if (!c.authenticated && !cmd.noAuth) {
       this.reject(c, cmd, E.NOAUTH);
       return;

@@ -37,6 +37,11 @@ export interface CommandSpec {
   getKeys?: (argv: readonly string[]) => number[];
   /** The syntax line, as in Redis's documentation. */
   syntax: string;
+  /**
+   * A protected command (Redis's CMD_PROTECTED: DEBUG, MODULE): returns the
+   * error refusing it to this client, or null; checked before authentication.
+   */
+  guard?: (c: Client) => string | null;
   /** Absent only on containers, which dispatch to subcommands. */
   handler?: Handler;
   subcommands?: CommandSpec[];
@@ -75,6 +80,7 @@ export class Command {
   /** Allowed to a RESP2 client in the subscribed state. */
   readonly inSubscribedContext: boolean;
   readonly handler: Handler | null;
+  readonly guard: ((c: Client) => string | null) | null;
   readonly subcommands: Map<string, Command> | null;
   readonly stats = new CommandStats();
 
@@ -89,6 +95,7 @@ export class Command {
     this.controlsMulti = parent === null && MULTI_CONTROLS.has(spec.name);
     this.inSubscribedContext = parent === null && SUBSCRIBED_CONTEXT.has(spec.name);
     this.handler = spec.handler ?? null;
+    this.guard = spec.guard ?? null;
     if (spec.subcommands !== undefined) {
       this.subcommands = new Map();
       for (const sub of spec.subcommands) {

@@ -481,6 +481,9 @@ export class Keyspace {
    * database, delete the expired ones, and go on with a database while more
    * than a quarter of its sample had expired, until `budgetMs` is used.
    */
+  /** DEBUG SET-ACTIVE-EXPIRE 0 turns the active cycle off (expiry stays lazy). */
+  activeExpireEnabled = true;
+
   activeExpireCycle(budgetMs: number): void {
     const start = performance.now();
     const now = this.now();

@@ -79,6 +79,8 @@ describe.runIf(HAVE_REDIS_SERVER)('MULTI / EXEC / DISCARD (byte-exact against Re
       ['MULTI'], ['NOSUCHCOMMAND', 'x'], ['SET', 'a', '1'], ['EXEC'], ['EXISTS', 'a'],
       ['MULTI'], ['CONFIG', 'NOSUCH'], ['EXEC'],
       ['MULTI'], ['SHUTDOWN'], ['EXEC'],
+      // A protected command refused by enable-debug-command is rejected while queueing.
+      ['MULTI'], ['DEBUG', 'DIGEST'], ['SET', 'a', '1'], ['EXEC'], ['EXISTS', 'a'],
       ['MULTI'], ['EXEC', 'extra'], ['EXEC'],
       ['EXEC', 'extra'],
     ]);
