@@ -365,6 +365,7 @@ export class Aof implements Subsystem {
     if (this.state !== 'off' && this.server.config.get('appendfsync') === 'everysec' && now - this.lastFsync >= 1000) {
       this.fsyncAsync();
     }
+    if (this.server.snapshot.inProgress) return;
     if (this.rw === null && this.rewriteScheduled) {
       this.rewriteScheduled = false;
       this.startRewrite();
@@ -404,7 +405,7 @@ export class Aof implements Subsystem {
     this.listen(true);
     if (this.rw !== null) this.abortRewrite();
     // Not inside EXEC: the unit's earlier writes would be both in the cut and logged after it.
-    if (this.server.dispatcher.ctx.depth > 1) this.rewriteScheduled = true;
+    if (this.server.dispatcher.ctx.depth > 1 || this.server.snapshot.inProgress) this.rewriteScheduled = true;
     else if (this.startRewrite() !== null) this.rewriteScheduled = true;
   }
 
@@ -462,7 +463,8 @@ export class Aof implements Subsystem {
    */
   requestRewrite(): { ok: boolean; text: string } {
     if (this.rw !== null) return { ok: false, text: E.AOF_REWRITE_IN_PROGRESS };
-    if (this.server.dispatcher.ctx.depth > 1) {
+    // Inside EXEC, or while a BGSAVE runs (Redis's hasActiveChildProcess): later.
+    if (this.server.dispatcher.ctx.depth > 1 || this.server.snapshot.inProgress) {
       this.rewriteScheduled = true;
       return { ok: true, text: 'Background append only file rewriting scheduled' };
     }

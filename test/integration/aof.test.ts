@@ -244,6 +244,29 @@ describe.skipIf(!HAVE_REDIS_SERVER)('AOF files compared with real Redis 7.0', ()
   });
 });
 
+describe('AOF rewrite and BGSAVE', () => {
+  it('BGREWRITEAOF while a BGSAVE runs is scheduled, and runs once the save is done', async () => {
+    const dir = tempDir();
+    const ours = await start(dir);
+    try {
+      const c = await RawClient.connect(ours.port);
+      const batch: string[] = [];
+      for (let i = 0; i < 50000; i++) batch.push(encode(['SET', `k${i}`, 'v'.repeat(20)]));
+      c.write(batch.join(''));
+      for (let i = 0; i < 50000; i++) await c.readRaw();
+      const rewritesBefore = Number(await info(c, 'aof_rewrites'));
+      expect(await c.callRaw('BGSAVE')).toBe('+Background saving started\r\n');
+      expect(await c.callRaw('BGREWRITEAOF')).toBe('+Background append only file rewriting scheduled\r\n');
+      expect(await info(c, 'aof_rewrite_scheduled')).toBe('1');
+      await waitRewriteDone(c, rewritesBefore + 1);
+      expect(await info(c, 'rdb_last_bgsave_status')).toBe('ok');
+      c.close();
+    } finally {
+      await ours.close();
+    }
+  });
+});
+
 describe('AOF manifest', () => {
   it('parses and prints Redis 7.0\'s format', () => {
     const text = 'file appendonly.aof.3.base.rdb seq 3 type b\nfile appendonly.aof.2.base.aof seq 2 type h\n' +
