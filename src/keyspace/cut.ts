@@ -9,7 +9,7 @@
 //   changes it; and every change goes through the keyspace, which calls
 //   `capture` BEFORE changing anything (Database.lookupWrite, set, delete,
 //   setExpire ...). The first capture of a key saves a deep copy of its old
-//   value and TTL (or that it did not exist) and marks the key done, so the
+//   value and TTL (or that it did not exist) and marks the key captured, so the
 //   walk skips it when it gets there (keys added after the cut included).
 // - A cut follows dictionaries, not database numbers: FLUSHDB gives a database
 //   a new dictionary and leaves the old one (now never changed) to the walk;
@@ -29,10 +29,37 @@ export interface CutEntry {
   expire: number;
 }
 
+/** Keys per Set of a ChunkedSet. */
+const CHUNK = 1 << 16;
+
+/**
+ * A set of strings kept as a chain of bounded Sets: one big Set of a
+ * million keys rehashes in one go for tens of milliseconds, which would stall
+ * the event loop in the middle of a background save; a chunk rehashes in
+ * about a millisecond. Lookups cost one probe per chunk (writes only).
+ */
+class ChunkedSet {
+  private readonly sets: Set<string>[] = [new Set()];
+
+  add(key: string): void {
+    let last = this.sets[this.sets.length - 1]!;
+    if (last.size >= CHUNK) this.sets.push((last = new Set()));
+    last.add(key);
+  }
+
+  has(key: string): boolean {
+    const sets = this.sets;
+    for (let i = sets.length - 1; i >= 0; i--) if (sets[i]!.has(key)) return true;
+    return false;
+  }
+}
+
 class DictCut {
   readonly iter: IterableIterator<[string, Stored]>;
-  /** Keys already emitted or captured: the walk skips them. */
-  readonly done = new Set<string>();
+  /** Keys changed since the cut (captured, or handed out before their change): the walk skips them. */
+  readonly captured = new Set<string>();
+  /** Keys the walk handed out: a later change needs no capture. */
+  readonly emitted = new ChunkedSet();
   /** Old values saved before a change, not yet handed out. */
   readonly saved: CutEntry[] = [];
   exhausted = false;
@@ -72,8 +99,11 @@ export class Cut {
    */
   capture(db: Database, key: string): void {
     const st = this.states.get(db.dict);
-    if (st === undefined || st.exhausted || st.done.has(key)) return;
-    st.done.add(key);
+    if (st === undefined || st.exhausted || st.captured.has(key)) return;
+    // Marked even when already handed out: re-inserted (deleted, then set
+    // again) it comes round again at the end of the walk, to be skipped.
+    st.captured.add(key);
+    if (st.emitted.has(key)) return;
     const v = st.dict.get(key);
     if (v === undefined) return;
     st.saved.push({
@@ -106,8 +136,8 @@ export class Cut {
           break;
         }
         const [key, value] = r.value;
-        if (st.done.has(key)) continue;
-        st.done.add(key);
+        if (st.captured.has(key)) continue;
+        st.emitted.add(key);
         out.push({ db: st.dbIndex, key, value, expire: st.expires.get(key) ?? -1 });
       }
     }

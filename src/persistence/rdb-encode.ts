@@ -403,6 +403,31 @@ export class RdbWriter {
     return chunk;
   }
 
+  /** The buffer a view from `takeView` left, reused by the one after. */
+  private spare: Buffer | null = null;
+
+  /**
+   * The bytes produced since the last take, as a view of the writer's buffer
+   * (no copy, no fresh memory: a background save of a large dataset would
+   * otherwise allocate its whole size in chunks, and fresh external memory
+   * both costs page faults and makes V8 run full collections). The writer
+   * then fills its other buffer: a view stays valid until the second
+   * `takeView` after it, enough for one write in flight while the next
+   * chunk is serialized.
+   */
+  takeView(): Buffer {
+    const o = this.out;
+    if (!this.ended && this.opts.checksum) this.crc.update(o.buf, this.crcDone, o.len);
+    const view = o.buf.subarray(0, o.len);
+    this.produced += o.len;
+    const spare = this.spare;
+    this.spare = o.buf;
+    o.buf = spare !== null && spare.length >= o.buf.length ? spare : Buffer.allocUnsafe(o.buf.length);
+    o.len = 0;
+    this.crcDone = 0;
+    return view;
+  }
+
   /** Whether end() was called. */
   get finished(): boolean {
     return this.ended;

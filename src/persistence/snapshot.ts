@@ -315,7 +315,9 @@ export class Snapshot implements Subsystem {
         if (job.aborted) return;
         more = this.serialize(job, SLICE_MS);
         if (job.writer.pending < WRITE_AT && more) continue;
-        const chunk = job.writer.take();
+        // A view: valid until the next takeView but one, and this loop never
+        // has more than one write in flight.
+        const chunk = job.writer.takeView();
         if (inFlight !== null) await inFlight;
         if (writeError !== null) throw writeError;
         if (job.aborted) return;
@@ -536,10 +538,7 @@ function loadRdbFile(server: Server, path: string, data: Buffer): { keys: number
           expired++;
           return;
         }
-        const d = dbs[db]!;
-        if (d.dict.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
-        d.set(key, value);
-        if (expireAt !== -1) d.setExpire(key, expireAt);
+        if (!dbs[db]!.load(key, value, expireAt)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
         keys++;
       },
       warn: (msg) => log.warning(msg),
