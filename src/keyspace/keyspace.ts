@@ -160,6 +160,21 @@ export class Database {
   }
 
   /**
+   * Start-up loading (an RDB file, an AOF's RDB base): add a key with its
+   * expiry, reporting nothing (no client, no listener cares yet). False,
+   * with nothing else changed, when the key is already there (a corrupt
+   * file: the caller aborts the load). One hash operation per key.
+   */
+  load(key: string, value: Value | number, expireAt: number): boolean {
+    const dict = this.dict;
+    const n = dict.size;
+    dict.set(key, typeof value === 'number' ? value : encodeStored(value));
+    if (dict.size === n) return false;
+    if (expireAt !== -1) this.expires.set(key, expireAt);
+    return true;
+  }
+
+  /**
    * Replace a value by another representation of the same bytes (a string
    * made editable in place): no change to report. The key was looked up
    * with lookupWrite, so a snapshot already has its old value.

@@ -108,8 +108,10 @@ export function lzfCompress(src: Uint8Array, start: number, end: number, maxOut:
  * is corrupt (a reference before the start, a run past either end, or a
  * different length), as lzf_decompress reports E2BIG / EINVAL.
  */
-export function lzfDecompress(src: Uint8Array, start: number, end: number, outLen: number): Buffer | null {
-  const out = Buffer.allocUnsafe(outLen);
+export function lzfDecompress(src: Uint8Array, start: number, end: number, outLen: number, into?: Buffer): Buffer | null {
+  // `into`: a scratch buffer of at least outLen bytes to reuse (loading
+  // decompresses a value per key: a fresh buffer each is garbage to collect).
+  const out = into !== undefined && into.length >= outLen ? into : Buffer.allocUnsafe(outLen);
   let ip = start;
   let op = 0;
   while (ip < end) {

@@ -78,6 +78,8 @@ export interface LoadResult {
 
 /** Where the last readBlob found its bytes. */
 let blobBuf: Buffer = Buffer.alloc(0);
+/** Where LZF strings up to its size are decompressed (see `lzf`). */
+const LZF_SCRATCH = Buffer.allocUnsafe(64 * 1024);
 let blobStart = 0;
 let blobEnd = 0;
 
@@ -208,7 +210,8 @@ class Reader {
     // A reference of 3 bytes expands to at most 264: a larger claim is
     // corrupt (and must not make us allocate it).
     if (len > clen * 88 + 64) throw new RdbError(`Invalid LZF compressed string at offset ${p}`, p);
-    const out = lzfDecompress(this.buf, p, p + clen, len);
+    // Into a scratch buffer: what reads blobBuf copies out of it before the next blob.
+    const out = lzfDecompress(this.buf, p, p + clen, len, len <= LZF_SCRATCH.length ? LZF_SCRATCH : undefined);
     if (out === null) throw new RdbError(`Invalid LZF compressed string at offset ${p}`, p);
     this.pos = p + clen;
     blobBuf = out;
