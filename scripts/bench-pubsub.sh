@@ -23,7 +23,7 @@ wait_ping() { for _ in $(seq 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && 
 
 taskset -c 1 redis-server --port $RPORT --save '' --appendonly no --dir "$WORK" --logfile '' --maxclients 20000 >/dev/null &
 pids+=($!)
-taskset -c 1 env MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 --optimize-for-size bin/mini-redis-server.js \
+taskset -c 1 env MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 bin/mini-redis-server.js \
   --port $MPORT --dir "$WORK" --save '' --maxclients 20000 >/dev/null 2>&1 &
 pids+=($!)
 wait_ping $RPORT; wait_ping $MPORT

@@ -11,4 +11,4 @@ if [ ! -x "$BENCH" ]; then
 fi
 DATA=$(mktemp -d /tmp/mini-redis-bench.XXXXXX)
 trap 'rm -rf "$DATA"' EXIT
-exec "$BENCH" "$@" "env MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 --optimize-for-size $(pwd)/bin/mini-redis-server.js --port %PORT% --dir $DATA --save ''"
+exec "$BENCH" "$@" "env MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 $(pwd)/bin/mini-redis-server.js --port %PORT% --dir $DATA --save ''"

@@ -113,7 +113,7 @@ function spawnServer(kind, port, dir) {
   const args = ['--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'notice'];
   const child = kind === 'redis'
     ? spawn('redis-server', [...args, '--logfile', ''], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, ['--max-semi-space-size=8', '--optimize-for-size', join(root, 'bin/mini-redis-server.js'), ...args], {
+    : spawn(process.execPath, ['--max-semi-space-size=8', join(root, 'bin/mini-redis-server.js'), ...args], {
       stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' },
     });
   let out = '';

@@ -43,7 +43,7 @@ for t in $TYPES; do
   gen "$t" > "$WORK/$t.resp"
   redis-server --port "$RPORT" --save '' --appendonly no --dir "$WORK" --logfile '' >/dev/null &
   rp=$!; pids+=("$rp")
-  env MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 --optimize-for-size bin/mini-redis-server.js \
+  env MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 bin/mini-redis-server.js \
     --port "$MPORT" --dir "$WORK" --save '' >/dev/null 2>&1 &
   mp=$!; pids+=("$mp")
   wait_ping "$RPORT"; wait_ping "$MPORT"

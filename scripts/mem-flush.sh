@@ -25,7 +25,7 @@ WAITS=${WAITS:-1 5 15}
 MODE=${MODE:-flush}
 RPORT=${RPORT:-7221}
 MPORT=${MPORT:-7222}
-NODE_FLAGS=${NODE_FLAGS:---max-semi-space-size=8 --optimize-for-size}
+NODE_FLAGS=${NODE_FLAGS:---max-semi-space-size=8}
 WORK=$(mktemp -d /tmp/mem-flush.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; pids=(); }

@@ -18,7 +18,7 @@ awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) { k = "key:" i; v = i; printf "*3
 
 redis-server --port "$RPORT" --save '' --appendonly no --dir "$WORK" --logfile '' >/dev/null &
 pids+=($!)
-env MALLOC_MMAP_THRESHOLD_=131072 node ${NODE_FLAGS:---max-semi-space-size=8 --optimize-for-size} bin/mini-redis-server.js --port "$MPORT" --dir "$WORK" --save '' >/dev/null &
+env MALLOC_MMAP_THRESHOLD_=131072 node ${NODE_FLAGS:---max-semi-space-size=8} bin/mini-redis-server.js --port "$MPORT" --dir "$WORK" --save '' >/dev/null &
 pids+=($!)
 for p in "$RPORT" "$MPORT"; do
   until redis-cli -p "$p" PING >/dev/null 2>&1; do sleep 0.1; done
