@@ -29,6 +29,7 @@ import { E, RedisError } from '../errors.js';
 import { numArg } from '../engine/args.js';
 import { NO_KEYS, type CommandSpec } from '../engine/table.js';
 import { datasetDigest, valueDigest } from '../keyspace/digest.js';
+import { listpackEntrySize } from '../keyspace/memsize.js';
 import type { Database, Keyspace } from '../keyspace/keyspace.js';
 import { ListValue } from '../keyspace/list.js';
 import { encodingOf, type Stored } from '../keyspace/types.js';
@@ -208,25 +209,6 @@ function fixed2(v: number): string {
   return v.toFixed(2);
 }
 
-/** Bytes of one listpack entry holding `s` (lpEncode's size plus its back length). */
-function listpackEntrySize(s: string): number {
-  let enc: number;
-  const n = s.length <= 20 ? parseInt64(s) : null;
-  if (n !== null) {
-    const v = typeof n === 'number' ? n : Number(n);
-    if (v >= 0 && v <= 127) enc = 1;
-    else if (v >= -4096 && v <= 4095) enc = 2;
-    else if (v >= -32768 && v <= 32767) enc = 3;
-    else if (v >= -8388608 && v <= 8388607) enc = 4;
-    else if (v >= -2147483648 && v <= 2147483647) enc = 5;
-    else enc = 9;
-  } else {
-    const l = s.length;
-    enc = l < 64 ? 1 + l : l < 4096 ? 2 + l : 5 + l;
-  }
-  const back = enc <= 127 ? 1 : enc < 16383 ? 2 : enc < 2097151 ? 3 : enc < 268435455 ? 4 : 5;
-  return enc + back;
-}
 
 /**
  * The quicklist fields of DEBUG OBJECT for a list: its nodes packed from

@@ -25,7 +25,7 @@
 
 import {
   closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync,
-  statSync, unlink, unlinkSync, write, writeSync,
+  statSync, unlink, write, writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { PropagationStream, type PropagatedOp, type PropagationListener } from '../engine/context.js';
@@ -42,6 +42,7 @@ import { formatDouble17g } from '../util/numbers.js';
 import { defaultAuxFields, RdbWriter } from './rdb.js';
 import { Manifest, openAsync, renameAsync, writeFileDurably, writeFileDurablyAsync } from './manifest.js';
 import { aofPaths, loadAppendOnlyFiles, loadManifestFromDisk, LoadError, type LoadingState } from './load.js';
+import { closeQuietly, strerror, unlinkQuietly } from './fsutil.js';
 
 /** Elements per command in a rewrite (AOF_REWRITE_ITEMS_PER_CMD). */
 const ITEMS_PER_CMD = 64;
@@ -68,24 +69,6 @@ interface Rewrite {
   rdb: RdbWriter | null;
   /** Keys and keys with a TTL per database at the cut (RESIZEDB). */
   sizes: [number, number][];
-}
-
-/** strerror texts for the errors a write can meet, as Redis reports them. */
-const STRERROR: Record<string, string> = {
-  ENOSPC: 'No space left on device',
-  EIO: 'Input/output error',
-  EDQUOT: 'Disk quota exceeded',
-  EBADF: 'Bad file descriptor',
-  EROFS: 'Read-only file system',
-  EFBIG: 'File too large',
-  EACCES: 'Permission denied',
-  ENOENT: 'No such file or directory',
-};
-
-function strerror(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code !== undefined && STRERROR[code] !== undefined) return STRERROR[code];
-  return (e as Error).message;
 }
 
 export class Aof implements Subsystem {
@@ -1031,18 +1014,3 @@ function startBatch(o: OutBuf, cmd: string, key: string, n: number): void {
   o.bulk(key);
 }
 
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
-  }
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already gone
-  }
-}

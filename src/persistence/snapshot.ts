@@ -20,7 +20,7 @@
 // synchronously, as Redis blocks for them, reading the databases directly
 // (nothing can change them meanwhile, so no cut is needed).
 
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InfoFields, Subsystem } from '../engine/subsystem.js';
@@ -29,6 +29,7 @@ import type { Cut } from '../keyspace/cut.js';
 import type { Server, ShutdownFlags } from '../server.js';
 import { LoadError, setRdbLoader } from './load.js';
 import { defaultAuxFields, loadRdb, RdbError, RdbWriter } from './rdb.js';
+import { closeQuietly, fsyncDirAsync, strerror, unlinkQuietly } from './fsutil.js';
 
 /** Longest a background-save slice keeps the event loop, ms. */
 const SLICE_MS = 4;
@@ -40,25 +41,6 @@ const BGSAVE_RETRY_DELAY = 5;
 const ALREADY_LOGGED = new Error('already logged');
 /** The signal number Redis reports for a save it killed itself (SIGUSR1). */
 const SIGUSR1 = 10;
-
-const STRERROR: Record<string, string> = {
-  ENOSPC: 'No space left on device',
-  EIO: 'Input/output error',
-  EDQUOT: 'Disk quota exceeded',
-  EROFS: 'Read-only file system',
-  EFBIG: 'File too large',
-  EACCES: 'Permission denied',
-  EPERM: 'Operation not permitted',
-  ENOENT: 'No such file or directory',
-  ENOTDIR: 'Not a directory',
-  EISDIR: 'Is a directory',
-};
-
-function strerror(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code !== undefined && STRERROR[code] !== undefined) return STRERROR[code];
-  return (e as Error).message;
-}
 
 /** One save being written: the cut, the writer and where the bytes go. */
 interface Job {
@@ -580,27 +562,3 @@ function fsyncDirSync(dir: string): void {
   }
 }
 
-async function fsyncDirAsync(dir: string): Promise<void> {
-  const h = await open(dir, 'r');
-  try {
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
-  }
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already gone
-  }
-}
