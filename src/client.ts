@@ -176,6 +176,19 @@ export class Client {
   }
 }
 
+/**
+ * Redis's allowProtectedAction: whether a `no`/`yes`/`local` directive
+ * (enable-debug-command, enable-protected-configs) lets this client do it;
+ * `local` means from loopback (or a client with no socket: the AOF loader).
+ */
+export function allowProtectedAction(mode: string, c: Client): boolean {
+  if (mode === 'yes') return true;
+  if (mode !== 'local') return false;
+  if (c.socket === null) return true;
+  const ip = c.socket.remoteAddress ?? '';
+  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+}
+
 /** CLIENT REPLY OFF. */
 export const REPLY_OFF = 1;
 /** CLIENT REPLY SKIP was just run: skip the reply of the next command. */

@@ -29,6 +29,8 @@ export interface ParamDef {
   default: string;
   /** Cannot be changed with CONFIG SET. */
   immutable?: boolean;
+  /** CONFIG SET only where enable-protected-configs allows it (Redis's PROTECTED_CONFIG). */
+  protected?: boolean;
   /** Older names still accepted (e.g. the ziplist spellings). */
   aliases?: readonly string[];
   /** More than one argument on a config file line (e.g. `save 900 1 300 10`). */
@@ -90,6 +92,7 @@ export const PARAMS: readonly ParamDef[] = [
   enm('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], { immutable: true }),
   int('io-threads', 1, 1n, 128n, { immutable: true }),
   enm('enable-debug-command', 'no', ['no', 'yes', 'local'], { immutable: true }),
+  enm('enable-protected-configs', 'no', ['no', 'yes', 'local'], { immutable: true }),
   // limits
   mem('proto-max-bulk-len', 512 * 1024 * 1024, 1024n * 1024n, LLONG_MAX),
   mem('client-query-buffer-limit', 1024 * 1024 * 1024, 1024n * 1024n, LLONG_MAX),
@@ -123,8 +126,8 @@ export const PARAMS: readonly ParamDef[] = [
   int('zset-max-listpack-entries', 128, 0n, LLONG_MAX, { aliases: ['zset-max-ziplist-entries'] }),
   mem('zset-max-listpack-value', 64, 0n, LLONG_MAX, { aliases: ['zset-max-ziplist-value'] }),
   // persistence (accepted now; used by the persistence layer)
-  str('dir', './data'),
-  str('dbfilename', 'dump.rdb'),
+  str('dir', './data', { protected: true }),
+  str('dbfilename', 'dump.rdb', { protected: true }),
   {
     name: 'save', kind: { t: 'special', parse: parseSave }, default: '3600 1 300 100 60 10000', multiArg: true,
   },

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { resolve } from 'node:path';
-import type { Client } from '../client.js';
+import { allowProtectedAction, type Client } from '../client.js';
 import { findParam, normalizeValue, PARAMS, type ParamDef } from '../config.js';
 import { ConfigError, E, RedisError } from '../errors.js';
 import { globMatch } from '../keyspace/glob.js';
@@ -459,6 +459,10 @@ function configSet(c: Client, argv: readonly string[]): void {
     if (unknown !== null || failed !== null) continue;
     if (p.immutable) {
       failed = E.INVALID_CONFIG(name, "can't set immutable config");
+      continue;
+    }
+    if (p.protected === true && !allowProtectedAction(c.server.config.get('enable-protected-configs'), c)) {
+      failed = E.INVALID_CONFIG(name, "can't set protected config");
       continue;
     }
     const lname = name.toLowerCase();

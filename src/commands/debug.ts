@@ -23,7 +23,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client } from '../client.js';
+import { allowProtectedAction, type Client } from '../client.js';
 import { parseMemory } from '../config.js';
 import { E, RedisError } from '../errors.js';
 import { numArg } from '../engine/args.js';
@@ -161,13 +161,7 @@ const QL_MAX_PACKED_THRESHOLD = 2 ** 32 - 2 ** 20;
 
 /** allowProtectedAction: whether `c` may run DEBUG under enable-debug-command. */
 export function debugAllowed(c: Client): boolean {
-  const mode = c.server.config.get('enable-debug-command');
-  if (mode === 'yes') return true;
-  if (mode !== 'local') return false;
-  // islocalClient: a client with no socket (the AOF loader) or from loopback.
-  if (c.socket === null) return true;
-  const ip = c.socket.remoteAddress ?? '';
-  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+  return allowProtectedAction(c.server.config.get('enable-debug-command'), c);
 }
 
 /** Redis's atoi: the leading integer of `s`, 0 when there is none. */

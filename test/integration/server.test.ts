@@ -74,6 +74,17 @@ describe.skipIf(!HAVE_REDIS_SERVER)('server commands vs real Redis', () => {
     ]);
   });
 
+  it('protected configs (dir, dbfilename) are refused while enable-protected-configs is no', async () => {
+    await same([
+      ['CONFIG', 'GET', 'enable-protected-configs'],
+      ['CONFIG', 'SET', 'dir', '/tmp'],
+      ['CONFIG', 'SET', 'dbfilename', 'other.rdb'],
+      ['CONFIG', 'SET', 'hz', '10', 'dir', '/tmp'],
+      ['CONFIG', 'SET', 'enable-protected-configs', 'yes'],
+      ['CONFIG', 'GET', 'dbfilename'],
+    ]);
+  });
+
   it('CONFIG GET with several names and patterns returns the same pairs', async () => {
     const a = await RawClient.connect(srv.port);
     const b = await RawClient.connect(real.port);

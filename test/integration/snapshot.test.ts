@@ -291,7 +291,7 @@ describe('BGSAVE', () => {
     const dir = tempDir();
     const sub = join(dir, 'sub');
     mkdirSync(sub);
-    const h = await start(dir, { save: '3600 1' });
+    const h = await start(dir, { save: '3600 1', 'enable-protected-configs': 'yes' });
     try {
       const c = await RawClient.connect(h.port);
       await c.call('SET', 'k', 'v');
@@ -490,7 +490,7 @@ describe('restart and start-up', () => {
 describe('SHUTDOWN', () => {
   it('saves with save points, not with NOSAVE; a failed save is an error and the server stays', async () => {
     const dir = tempDir();
-    const h = await start(dir, { save: '3600 1' });
+    const h = await start(dir, { save: '3600 1', 'enable-protected-configs': 'local' });
     const c = await RawClient.connect(h.port);
     await c.call('SET', 'k', 'v1');
     const sub = join(dir, 'sub');
