@@ -102,6 +102,26 @@ export class Blocking implements Subsystem, KeyspaceListener {
     return (ctx.flags & (CTX_MULTI | CTX_SCRIPT | CTX_DENY_BLOCKING)) === 0;
   }
 
+  /**
+   * blockForKeys as the list and sorted-set pops use it: wait on `keys` of
+   * the client's current database; `serve` is offered each key that changes
+   * (it checks the type and size itself, and answers true once it served);
+   * a timeout answers a null array, as every one of them does in Redis 7.0.
+   */
+  blockForKeys(c: Client, keys: readonly string[], timeout: number, serve: (db: Database, key: string) => boolean): void {
+    const db = c.db;
+    this.block({
+      client: c,
+      db,
+      keys,
+      timeout,
+      serve: (key) => serve(db, key),
+      timedOut() {
+        c.w.nullArray();
+      },
+    });
+  }
+
   /** Block the client (see the header). Must be called from its own command. */
   block(req: BlockRequest): void {
     const c = req.client;

@@ -25,6 +25,19 @@ function hashOrNull(v: Value | undefined): HashValue | null {
   return v;
 }
 
+/** HKEYS / HVALS: one side of every pair, an empty array for a missing key. */
+function replyColumn(column: (h: HashValue) => IterableIterator<string>): (c: Client, argv: string[]) => void {
+  return (c, argv) => {
+    const h = hashOrNull(c.db.read(argv[1]!));
+    if (h === null) {
+      c.w.array(0);
+      return;
+    }
+    c.w.array(h.size);
+    for (const s of column(h)) c.w.bulk(s);
+  };
+}
+
 /** hashTypeLookupWriteOrCreate: the hash at `key`, created (empty) when missing. */
 function lookupWriteOrCreate(c: Client, key: string): HashValue {
   const h = hashOrNull(c.db.lookupWrite(key));
@@ -191,28 +204,12 @@ export const hashCommands: CommandSpec[] = [
   {
     name: 'hkeys', arity: 2, flags: ['readonly'], keys: KEY1,
     syntax: 'HKEYS key',
-    handler(c, argv) {
-      const h = hashOrNull(c.db.read(argv[1]!));
-      if (h === null) {
-        c.w.array(0);
-        return;
-      }
-      c.w.array(h.size);
-      for (const f of h.map.keys()) c.w.bulk(f);
-    },
+    handler: replyColumn((h) => h.map.keys()),
   },
   {
     name: 'hvals', arity: 2, flags: ['readonly'], keys: KEY1,
     syntax: 'HVALS key',
-    handler(c, argv) {
-      const h = hashOrNull(c.db.read(argv[1]!));
-      if (h === null) {
-        c.w.array(0);
-        return;
-      }
-      c.w.array(h.size);
-      for (const v of h.map.values()) c.w.bulk(v);
-    },
+    handler: replyColumn((h) => h.map.values()),
   },
   {
     name: 'hdel', arity: -3, flags: ['write', 'fast'], keys: KEY1,

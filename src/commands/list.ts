@@ -352,21 +352,11 @@ type ServeList = (c: Client, db: Database, key: string, list: ListValue) => bool
  * filled it.
  */
 function blockOnLists(c: Client, keys: readonly string[], timeout: number, serveList: ServeList): void {
-  const db = c.db;
-  c.server.blocking.block({
-    client: c,
-    db,
-    keys,
-    timeout,
-    serve(key) {
-      const v = db.lookupWrite(key);
-      if (!(v instanceof ListValue) || v.length === 0) return false;
-      return serveList(c, db, key, v);
-    },
-    timedOut() {
-      // Redis 7.0 answers every list timeout with a null array (BLMOVE too).
-      c.w.nullArray();
-    },
+  // Redis 7.0 answers every list timeout with a null array (BLMOVE too).
+  c.server.blocking.blockForKeys(c, keys, timeout, (db, key) => {
+    const v = db.lookupWrite(key);
+    if (!(v instanceof ListValue) || v.length === 0) return false;
+    return serveList(c, db, key, v);
   });
 }
 

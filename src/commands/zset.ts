@@ -465,21 +465,12 @@ function bzpop(c: Client, keys: readonly string[], max: boolean, timeoutRaw: str
     c.w.nullArray();
     return;
   }
-  c.server.blocking.block({
-    client: c,
-    db,
-    keys,
-    timeout,
-    serve(key) {
-      const v = db.lookupWrite(key);
-      if (!(v instanceof ZSetValue) || v.size === 0) return false;
-      popFrom(c, db, key, v, max, count, nested, true);
-      c.ctx.alsoPropagate(db.id, popAs(key, max, count));
-      return true;
-    },
-    timedOut() {
-      c.w.nullArray();
-    },
+  c.server.blocking.blockForKeys(c, keys, timeout, (bdb, key) => {
+    const v = bdb.lookupWrite(key);
+    if (!(v instanceof ZSetValue) || v.size === 0) return false;
+    popFrom(c, bdb, key, v, max, count, nested, true);
+    c.ctx.alsoPropagate(bdb.id, popAs(key, max, count));
+    return true;
   });
 }
 
