@@ -20,6 +20,7 @@
 import type { Client } from './client.js';
 import type { ClientInfoFields, InfoFields, Subsystem } from './engine/subsystem.js';
 import { globMatch } from './keyspace/glob.js';
+import { encodeBulk, encodeNull } from './protocol/reply.js';
 
 /** One client's subscriptions (null on the client while it has none). */
 export class ClientSubs {
@@ -66,9 +67,6 @@ function pushHeader(resp: number, n: number): string {
   return (resp === 3 ? '>' : '*') + n + '\r\n';
 }
 
-function bulk(s: string): string {
-  return '$' + s.length + '\r\n' + s + '\r\n';
-}
 
 export class PubSub implements Subsystem {
   readonly name = 'pubsub';
@@ -147,7 +145,7 @@ export class PubSub implements Subsystem {
   private confirm(c: Client, what: string, name: string | null, count: number): void {
     const resp = c.resp;
     c.w.raw(
-      pushHeader(resp, 3) + bulk(what) + (name === null ? (resp === 3 ? '_\r\n' : '$-1\r\n') : bulk(name)) + ':' + count + '\r\n',
+      pushHeader(resp, 3) + encodeBulk(what) + (name === null ? encodeNull(resp) : encodeBulk(name)) + ':' + count + '\r\n',
     );
   }
 
@@ -163,7 +161,7 @@ export class PubSub implements Subsystem {
     if (direct !== undefined) {
       let f2: string | null = null;
       let f3: string | null = null;
-      const tail = bulk(channel) + bulk(message);
+      const tail = encodeBulk(channel) + encodeBulk(message);
       for (const c of direct) {
         if (c.resp === 3) c.w.raw(f3 ??= '>3\r\n$7\r\nmessage\r\n' + tail);
         else c.w.raw(f2 ??= '*3\r\n$7\r\nmessage\r\n' + tail);
@@ -174,8 +172,8 @@ export class PubSub implements Subsystem {
       let tail: string | null = null;
       for (const [pattern, clients] of this.patterns) {
         if (!globMatch(pattern, channel)) continue;
-        tail ??= bulk(channel) + bulk(message);
-        const body = '$8\r\npmessage\r\n' + bulk(pattern) + tail;
+        tail ??= encodeBulk(channel) + encodeBulk(message);
+        const body = '$8\r\npmessage\r\n' + encodeBulk(pattern) + tail;
         for (const c of clients) {
           c.w.raw(pushHeader(c.resp, 4) + body);
           receivers++;
@@ -189,7 +187,7 @@ export class PubSub implements Subsystem {
   publishShard(channel: string, message: string): number {
     const set = this.shardChannels.get(channel);
     if (set === undefined) return 0;
-    const tail = '$8\r\nsmessage\r\n' + bulk(channel) + bulk(message);
+    const tail = '$8\r\nsmessage\r\n' + encodeBulk(channel) + encodeBulk(message);
     for (const c of set) c.w.raw(pushHeader(c.resp, 3) + tail);
     return set.size;
   }

@@ -37,6 +37,7 @@ import type { ClientInfoFields, InfoFields, Subsystem } from './engine/subsystem
 import type { Command } from './engine/table.js';
 import type { Database, KeyspaceListener } from './keyspace/keyspace.js';
 import type { Server } from './server.js';
+import { encodeBulk, encodeNull } from './protocol/reply.js';
 
 /** One client's tracking mode (`Client.tracking`, null when off). */
 export class ClientTracking {
@@ -65,7 +66,7 @@ const INVALIDATE_PUSH = '>2\r\n$10\r\ninvalidate\r\n';
 const INVALIDATE_MESSAGE = '*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n';
 
 function oneKey(key: string): string {
-  return '*1\r\n$' + key.length + '\r\n' + key + '\r\n';
+  return '*1\r\n' + encodeBulk(key);
 }
 
 /** The RESP array of `keys` (sorted, as Redis's radix tree gives them), minus those `skip` changed last. */
@@ -75,7 +76,7 @@ function keysArray(keys: Map<string, Client | null>, sorted: string[], skip: Cli
   for (const k of sorted) {
     if (skip !== null && keys.get(k) === skip) continue;
     n++;
-    body += '$' + k.length + '\r\n' + k + '\r\n';
+    body += encodeBulk(k);
   }
   return n === 0 ? null : '*' + n + '\r\n' + body;
 }
@@ -333,7 +334,7 @@ export class Tracking implements Subsystem, KeyspaceListener {
   /** An invalidation of `key`, or of everything (null), for tracking client `c`. */
   private send(c: Client, key: string | null): void {
     // The null is in the tracking client's protocol, wherever it goes (as Redis).
-    this.sendProto(c, key === null ? (c.resp === 3 ? '_\r\n' : '$-1\r\n') : oneKey(key));
+    this.sendProto(c, key === null ? encodeNull(c.resp) : oneKey(key));
   }
 
   private sendProto(c: Client, value: string): void {

@@ -24,6 +24,7 @@
 // tracks the database its stream has selected).
 
 import type { Database } from '../keyspace/keyspace.js';
+import { encodeBulk } from '../protocol/reply.js';
 
 /** One write to replay: the database it ran in and its arguments. */
 export interface PropagatedOp {
@@ -145,6 +146,6 @@ export class PropagationStream {
 /** A command as a RESP multibulk request, latin1. */
 export function encodeCommand(argv: readonly string[]): string {
   let s = `*${argv.length}\r\n`;
-  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
+  for (const a of argv) s += encodeBulk(a);
   return s;
 }

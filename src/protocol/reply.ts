@@ -338,6 +338,19 @@ export class ReplyWriter {
  * it: the word before the first space within the first 32 bytes of the
  * reply ("-" included), else ERR.
  */
+/**
+ * A bulk string as a latin1 string, for frames built once and copied to many
+ * clients (pub/sub messages, invalidations) or to a file (propagation).
+ */
+export function encodeBulk(s: string): string {
+  return '$' + s.length + '\r\n' + s + '\r\n';
+}
+
+/** The null of a protocol version (`_` in RESP3, a null bulk in RESP2), as raw bytes. */
+export function encodeNull(resp: RespVersion): string {
+  return resp === 3 ? '_\r\n' : '$-1\r\n';
+}
+
 export function errorCode(msg: string): string {
   const sp = msg.indexOf(' ');
   return sp >= 0 && sp < 31 ? msg.slice(0, sp) : 'ERR';
