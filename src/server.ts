@@ -233,14 +233,11 @@ export class Server {
     // An expiry is not the running command's write: it is replayed as a DEL
     // (UNLINK with lazyfree-lazy-expire, as Redis's propagateDeletion) of its
     // own, inside the running unit or, from the cron, alone.
-    this.keyspace.addListener({
-      keyChanged: (db, key, event) => {
-        if (event !== 'expired') return;
-        const op = { db: db.id, argv: [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key] };
-        if (this.dispatcher.ctx.depth > 0) this.dispatcher.ctx.alsoPropagate(op.db, op.argv);
-        else for (const l of this.dispatcher.propagationListeners) l([op]);
-      },
-    });
+    this.keyspace.onExpired = (db, key) => {
+      const op = { db: db.id, argv: [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key] };
+      if (this.dispatcher.ctx.depth > 0) this.dispatcher.ctx.alsoPropagate(op.db, op.argv);
+      else for (const l of this.dispatcher.propagationListeners) l([op]);
+    };
     this.keyspace.onFreed = (bytes) => this.reclaimer.noteFreed(bytes);
     // A flushed database is memory to give back: its share of what is live.
     this.keyspace.addListener({

@@ -251,6 +251,7 @@ export class Database {
     this.ks.stats.expiredKeys++;
     // Not the command's write: Redis leaves `dirty` alone, so a GET meeting
     // an expired key is not propagated; the expiry itself is, as a DEL.
+    this.ks.onExpired?.(this, key);
     this.changed(key, 'expired', 0);
   }
 
@@ -358,6 +359,13 @@ export class Keyspace {
    */
   onNewKey: ((db: Database, key: string) => void) | null = null;
   onKeyMiss: ((db: Database, key: string) => void) | null = null;
+  /**
+   * An expired key was just deleted (before the 'expired' change is
+   * reported): the server propagates the deletion (Redis's
+   * propagateDeletion). A hook of its own rather than a listener filtering
+   * every change of every write for this one event.
+   */
+  onExpired: ((db: Database, key: string) => void) | null = null;
   /** Told the size of a large value just deleted (the memory reclaimer). */
   onFreed: ((bytes: number) => void) | null = null;
   private frozen = false;
