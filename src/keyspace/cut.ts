@@ -81,16 +81,21 @@ export class Cut {
   processed = 0;
   /** Keys in the dataset at the cut (current_save_keys_total). */
   readonly total: number;
+  /** Per database number: keys and keys with a TTL at the cut (an RDB's RESIZEDB). */
+  readonly sizes: readonly (readonly [number, number])[];
 
   constructor(private readonly ks: Keyspace) {
     let total = 0;
+    const sizes: [number, number][] = [];
     for (const db of ks.dbs) {
       const st = new DictCut(db.id, db.dict, db.expires);
       this.states.set(db.dict, st);
       this.order.push(st);
       total += db.dict.size;
+      sizes.push([db.dict.size, db.expires.size]);
     }
     this.total = total;
+    this.sizes = sizes;
   }
 
   /**

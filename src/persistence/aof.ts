@@ -67,8 +67,6 @@ interface Rewrite {
   tempIncr: string | null;
   /** aof-use-rdb-preamble yes: the base is an RDB file written by this (null: commands). */
   rdb: RdbWriter | null;
-  /** Keys and keys with a TTL per database at the cut (RESIZEDB). */
-  sizes: [number, number][];
 }
 
 export class Aof implements Subsystem {
@@ -534,7 +532,6 @@ export class Aof implements Subsystem {
       rdb: rdb
         ? new RdbWriter({ compress: cfg.bool('rdbcompression'), checksum: cfg.bool('rdbchecksum'), limits: this.server.encodingLimits })
         : null,
-      sizes: [],
     };
   }
 
@@ -551,10 +548,9 @@ export class Aof implements Subsystem {
     setImmediate(() => this.rewriteStep(rw));
   }
 
-  /** The head of the base: an RDB header (aof-base 1) and the sizes at the cut. */
+  /** The head of the base: an RDB header (aof-base 1). */
   private startBase(rw: Rewrite): void {
     if (rw.rdb === null) return;
-    rw.sizes = this.server.keyspace.dbs.map((db) => [db.size, db.expires.size]);
     rw.rdb.header(defaultAuxFields(Date.now(), this.server.reclaimer.liveBytes(), true));
   }
 
@@ -613,12 +609,7 @@ export class Aof implements Subsystem {
 
   private rdbEntry(rw: Rewrite, e: CutEntry): void {
     const w = rw.rdb!;
-    if (e.db !== rw.lastDb) {
-      const [size, expires] = rw.sizes[e.db] ?? [0, 0];
-      w.selectDb(e.db, size, expires);
-      rw.lastDb = e.db;
-    }
-    w.entry(e.key, e.value, e.expire);
+    w.cutEntry(e, rw.cut!);
     if (w.pending >= REWRITE_WRITE_AT) rw.out!.chunk(w.take());
   }
 

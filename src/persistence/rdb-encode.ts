@@ -13,6 +13,7 @@
 // encoding, then LZF for strings over 20 bytes when compression is on and
 // it saves at least 4 bytes, else the raw bytes.
 
+import type { Cut, CutEntry } from '../keyspace/cut.js';
 import { HashValue } from '../keyspace/hash.js';
 import { ListValue } from '../keyspace/list.js';
 import { SetValue } from '../keyspace/set.js';
@@ -345,7 +346,20 @@ export class RdbWriter {
   }
 
   /** SELECTDB, then RESIZEDB with the database's key and expires counts. */
+  /**
+   * One entry of a point-in-time cut: SELECTDB and RESIZEDB (sized as at the
+   * cut) first whenever the entry's database is not the current one.
+   */
+  cutEntry(e: CutEntry, cut: Cut): void {
+    if (e.db !== this.db) {
+      const [size, expires] = cut.sizes[e.db] ?? [0, 0];
+      this.selectDb(e.db, size, expires);
+    }
+    this.entry(e.key, e.value, e.expire);
+  }
+
   selectDb(db: number, size: number, expires: number): this {
+    this.db = db;
     const o = this.out;
     o.byte(RDB_OPCODE_SELECTDB);
     o.length(db);
@@ -402,6 +416,9 @@ export class RdbWriter {
     this.crcDone = 0;
     return chunk;
   }
+
+  /** The database of the last SELECTDB written (-1 before any). */
+  private db = -1;
 
   /** The buffer a view from `takeView` left, reused by the one after. */
   private spare: Buffer | null = null;

@@ -46,9 +46,6 @@ const SIGUSR1 = 10;
 interface Job {
   cut: Cut;
   writer: RdbWriter;
-  /** Keys and keys with a TTL per database at the cut (RESIZEDB). */
-  sizes: [number, number][];
-  lastDb: number;
   dir: string;
   tmpName: string;
   finalName: string;
@@ -226,8 +223,6 @@ export class Snapshot implements Subsystem {
     return {
       cut: ks.startCut(),
       writer,
-      sizes: ks.dbs.map((db) => [db.size, db.expires.size]),
-      lastDb: -1,
       dir: cfg.get('dir'),
       tmpName,
       finalName: cfg.get('dbfilename'),
@@ -263,15 +258,7 @@ export class Snapshot implements Subsystem {
         w.end();
         return false;
       }
-      for (let i = 0; i < entries.length; i++) {
-        const e = entries[i]!;
-        if (e.db !== job.lastDb) {
-          const [size, expires] = job.sizes[e.db] ?? [0, 0];
-          w.selectDb(e.db, size, expires);
-          job.lastDb = e.db;
-        }
-        w.entry(e.key, e.value, e.expire);
-      }
+      for (let i = 0; i < entries.length; i++) w.cutEntry(entries[i]!, cut);
       if (w.pending >= WRITE_AT || performance.now() - t0 >= budgetMs) return true;
     }
   }
