@@ -30,10 +30,10 @@ import { numArg } from '../engine/args.js';
 import { NO_KEYS, type CommandSpec } from '../engine/table.js';
 import { datasetDigest, valueDigest } from '../keyspace/digest.js';
 import { listpackEntrySize } from '../keyspace/memsize.js';
-import type { Database, Keyspace } from '../keyspace/keyspace.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
 import { ListValue } from '../keyspace/list.js';
-import { encodingOf, type Stored } from '../keyspace/types.js';
-import { LoadError, loadAppendOnlyFiles, loadManifestFromDisk } from '../persistence/load.js';
+import { encodingOf } from '../keyspace/types.js';
+import { LoadError, keyspaceRdbSink, loadAppendOnlyFiles, loadManifestFromDisk } from '../persistence/load.js';
 import { RdbError, encodeValue, loadRdb } from '../persistence/rdb.js';
 import type { Server } from '../server.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -309,32 +309,8 @@ function emptyData(ks: Keyspace): void {
  */
 function loadRdbFile(server: Server, merge: boolean): void {
   const path = join(server.config.get('dir'), server.config.get('dbfilename'));
-  const data = readFileSync(path);
-  const ks = server.keyspace;
-  const dbs = ks.dbs;
-  const now = ks.now();
-  const onNewKey = ks.onNewKey;
-  ks.onNewKey = null; // dbAddRDBLoad notifies nothing
-  try {
-    loadRdb(data, {
-      entry(dbId, key, value: Stored, expireAt) {
-        if (expireAt !== -1 && expireAt < now) return;
-        const db: Database | undefined = dbs[dbId];
-        if (db === undefined) {
-          throw new RdbError(`FATAL: Data file was created with a Redis server configured to handle more than ${dbs.length} databases. Exiting`, 0);
-        }
-        if (db.dict.has(key)) {
-          if (!merge) throw new RdbError(`RDB has duplicated key '${key}' in DB ${dbId}`, 0);
-          db.delete(key);
-        }
-        db.set(key, value);
-        if (expireAt !== -1) db.setExpire(key, expireAt);
-      },
-      warn: (msg) => server.log.warning(msg),
-    }, { checksum: server.config.bool('rdbchecksum'), limits: server.encodingLimits });
-  } finally {
-    ks.onNewKey = onNewKey;
-  }
+  const sink = keyspaceRdbSink(server, server.keyspace.now(), merge, { keys: 0, expired: 0 });
+  loadRdb(readFileSync(path), sink, { checksum: server.config.bool('rdbchecksum'), limits: server.encodingLimits });
 }
 
 /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]. */

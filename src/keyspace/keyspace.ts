@@ -160,16 +160,21 @@ export class Database {
   }
 
   /**
-   * Start-up loading (an RDB file, an AOF's RDB base): add a key with its
-   * expiry, reporting nothing (no client, no listener cares yet). False,
-   * with nothing else changed, when the key is already there (a corrupt
-   * file: the caller aborts the load). One hash operation per key.
+   * Loading an RDB (start-up, an AOF's RDB base, DEBUG RELOAD): add a key
+   * with its expiry, reporting nothing (Redis's dbAddRDBLoad notifies no
+   * one). A key already there is replaced when `replace`; otherwise false
+   * comes back (a corrupt file: the caller aborts the load, having lost
+   * that key's old value). One hash operation per new key.
    */
-  load(key: string, value: Value | number, expireAt: number): boolean {
+  load(key: string, value: Value | number, expireAt: number, replace = false): boolean {
+    if (this.ks.cuts.length !== 0) this.ks.capture(this, key);
     const dict = this.dict;
     const n = dict.size;
     dict.set(key, typeof value === 'number' ? value : encodeStored(value));
-    if (dict.size === n) return false;
+    if (dict.size === n) {
+      if (!replace) return false;
+      if (expireAt === -1) this.expires.delete(key);
+    }
     if (expireAt !== -1) this.expires.set(key, expireAt);
     return true;
   }

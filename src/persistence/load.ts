@@ -18,7 +18,7 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rename
 import { join } from 'node:path';
 import { Client } from '../client.js';
 import { ReplyWriter } from '../protocol/reply.js';
-import { loadRdb, RdbError } from './rdb.js';
+import { loadRdb, RdbError, type RdbSink } from './rdb.js';
 import type { Server } from '../server.js';
 import { Manifest, ManifestError, parseManifest, writeFileDurably, type AofInfo } from './manifest.js';
 
@@ -319,25 +319,48 @@ function loadSingleFile(server: Server, path: string, name: string, loading: Loa
   }
 }
 
+/** What an RDB put into the keyspace: keys loaded, keys skipped as already expired. */
+export interface RdbLoadCounts {
+  keys: number;
+  expired: number;
+}
+
+/**
+ * The sink that puts an RDB's keys into the keyspace as rdbLoad does for a
+ * master, shared by start-up, an AOF's RDB base and DEBUG RELOAD: keys
+ * already expired at `now` are skipped, a database number past `databases`
+ * is fatal, and so is a key already present unless `replace` (an AOF base,
+ * DEBUG RELOAD MERGE). Keys are added with Database.load: nothing reported.
+ */
+export function keyspaceRdbSink(server: Server, now: number, replace: boolean, counts: RdbLoadCounts): RdbSink {
+  const dbs = server.keyspace.dbs;
+  return {
+    selectDb(n) {
+      if (n >= dbs.length) {
+        throw new RdbError(`FATAL: Data file was created with a Redis server configured to handle more than ${dbs.length} databases. Exiting`);
+      }
+    },
+    entry(db, key, value, expireAt) {
+      if (expireAt !== -1 && expireAt < now) {
+        counts.expired++;
+        return;
+      }
+      if (!dbs[db]!.load(key, value, expireAt, replace)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
+      counts.keys++;
+    },
+    warn: (msg) => server.log.warning(msg),
+  };
+}
+
 /**
  * An RDB base into the keyspace (Redis loads it with RDBFLAGS_AOF_PREAMBLE:
  * keys already expired are kept and expire as usual; here they are skipped,
  * which nobody can tell apart).
  */
 function loadRdbBase(server: Server, name: string, data: Buffer): number {
-  const dbs = server.keyspace.dbs;
-  const now = Date.now();
   try {
-    return loadRdb(data, {
-      entry(db, key, value, expireAt) {
-        if (expireAt !== -1 && expireAt <= now) return;
-        const d = dbs[db];
-        if (d === undefined) throw new RdbError(`FATAL: Data file was created with a Redis server configured to handle more than ${dbs.length} databases. Exiting`, 0);
-        d.set(key, value);
-        if (expireAt !== -1) d.setExpire(key, expireAt);
-      },
-      warn: (msg) => server.log.warning(msg),
-    }, { checksum: server.config.bool('rdbchecksum'), limits: server.encodingLimits }).end;
+    const sink = keyspaceRdbSink(server, Date.now(), true, { keys: 0, expired: 0 });
+    return loadRdb(data, sink, { checksum: server.config.bool('rdbchecksum'), limits: server.encodingLimits }).end;
   } catch (e) {
     if (e instanceof RdbError) throw new LoadError(`Error reading the RDB base file ${name}, AOF loading aborted: ${e.message}`);
     throw e;

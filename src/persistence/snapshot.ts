@@ -27,7 +27,7 @@ import type { InfoFields, Subsystem } from '../engine/subsystem.js';
 import { E } from '../errors.js';
 import type { Cut } from '../keyspace/cut.js';
 import type { Server, ShutdownFlags } from '../server.js';
-import { LoadError, setRdbLoader } from './load.js';
+import { LoadError, keyspaceRdbSink, setRdbLoader, type RdbLoadCounts } from './load.js';
 import { defaultAuxFields, loadRdb, RdbError, RdbWriter } from './rdb.js';
 import { closeQuietly, fsyncDirAsync, strerror, unlinkQuietly } from './fsutil.js';
 
@@ -482,35 +482,19 @@ export class Snapshot implements Subsystem {
  * skipped; on any error every database is emptied again and LoadError says
  * why (the file itself is never touched).
  */
-function loadRdbFile(server: Server, path: string, data: Buffer): { keys: number; expired: number } {
+function loadRdbFile(server: Server, path: string, data: Buffer): RdbLoadCounts {
   const log = server.log;
   const dbs = server.keyspace.dbs;
   const now = Date.now();
-  let keys = 0;
-  let expired = 0;
-  const aux = new Map<string, string>();
+  const counts: RdbLoadCounts = { keys: 0, expired: 0 };
   try {
     loadRdb(data, {
+      ...keyspaceRdbSink(server, now, false, counts),
       aux(k, v) {
-        aux.set(k, v);
         if (k === 'redis-ver') log.notice(`Loading RDB produced by version ${v}`);
         else if (k === 'ctime') log.notice(`RDB age ${Math.floor(now / 1000) - Number(v)} seconds`);
         else if (k === 'used-mem') log.notice(`RDB memory usage when created ${(Number(v) / 1048576).toFixed(2)} Mb`);
       },
-      selectDb(n) {
-        if (n >= dbs.length) {
-          throw new RdbError(`FATAL: Data file was created with a Redis server configured to handle more than ${dbs.length} databases. Exiting`);
-        }
-      },
-      entry(db, key, value, expireAt) {
-        if (expireAt !== -1 && expireAt < now) {
-          expired++;
-          return;
-        }
-        if (!dbs[db]!.load(key, value, expireAt)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
-        keys++;
-      },
-      warn: (msg) => log.warning(msg),
     }, { checksum: server.config.bool('rdbchecksum'), limits: server.encodingLimits, now });
   } catch (e) {
     // Never a partial dataset.
@@ -521,9 +505,9 @@ function loadRdbFile(server: Server, path: string, data: Buffer): { keys: number
     }
     throw e;
   }
-  log.notice(`Done loading RDB, keys loaded: ${keys}, keys expired: ${expired}.`);
-  server.snapshot.noteLoaded(keys, expired);
-  return { keys, expired };
+  log.notice(`Done loading RDB, keys loaded: ${counts.keys}, keys expired: ${counts.expired}.`);
+  server.snapshot.noteLoaded(counts.keys, counts.expired);
+  return counts;
 }
 
 async function writeAll(fh: FileHandle, b: Buffer): Promise<void> {
