@@ -10,19 +10,16 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCommand } from '../helpers/resp.js';
 import {
-  HAVE_REDIS_SERVER, RawClient, startRealRedis, startTestServer, type RealRedisServer, type TestServer,
+  HAVE_REDIS_SERVER, RawClient, startTestServer, withServerPair, type RealRedisServer, type TestServer,
 } from '../helpers/server.js';
 
 if (!HAVE_REDIS_SERVER) console.warn('skipping pub/sub differential tests: redis-server not installed');
 
 let srv: TestServer;
 let real: RealRedisServer;
-beforeAll(async () => {
-  [srv, real] = await Promise.all([startTestServer(), startRealRedis()]);
-});
-afterAll(async () => {
-  await srv?.close();
-  await real?.close();
+withServerPair((s, r) => {
+  srv = s;
+  real = r;
 });
 
 type Arg = string | number;

@@ -7,9 +7,9 @@
 
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  HAVE_REDIS_SERVER, RawClient, expectSameReplies, recordPropagation, startRealRedis, startTestServer,
+  HAVE_REDIS_SERVER, RawClient, expectSameReplies, recordPropagation, withServerPair,
   type RealRedisServer, type TestServer,
 } from '../helpers/server.js';
 
@@ -17,12 +17,9 @@ if (!HAVE_REDIS_SERVER) console.warn('skipping transaction differential tests: r
 
 let srv: TestServer;
 let real: RealRedisServer;
-beforeAll(async () => {
-  [srv, real] = await Promise.all([startTestServer(), startRealRedis()]);
-});
-afterAll(async () => {
-  await srv?.close();
-  await real?.close();
+withServerPair((s, r) => {
+  srv = s;
+  real = r;
 });
 
 type Cmd = (string | number)[];
